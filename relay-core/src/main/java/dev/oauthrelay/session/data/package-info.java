@@ -1,0 +1,6 @@
+/**
+ * The SMTP DATA phase body decoder: turns the dot-stuffed byte stream that follows the DATA
+ * command into the message bytes, stopping at the CRLF "." CRLF end-of-data marker
+ * (RFC 5321 sections 4.1.1.4 and 4.5.2).
+ */
+package dev.oauthrelay.session.data;

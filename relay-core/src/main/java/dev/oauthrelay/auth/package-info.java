@@ -1,0 +1,2 @@
+/** SASL mechanisms and device credential checks. */
+package dev.oauthrelay.auth;

@@ -42,8 +42,8 @@ public final class PasswordHasher {
      * A cost-{@value #DEFAULT_COST} hash of a throwaway password, checked when the user name is
      * unknown so that the response time does not reveal which accounts exist.
      */
-    private static final String DUMMY_HASH = "$2y$10$HBgy1yg/tFCr5MvRkFGCHOB0C6deUdlj4CLKRn0tMtlH.g.jG.nw.";
-    private static final byte[] DUMMY_PASSWORD = "dummy-password-for-timing".getBytes(StandardCharsets.UTF_8);
+    static final String DUMMY_HASH = "$2y$10$HBgy1yg/tFCr5MvRkFGCHOB0C6deUdlj4CLKRn0tMtlH.g.jG.nw.";
+    static final byte[] DUMMY_PASSWORD = "dummy-password-for-timing".getBytes(StandardCharsets.UTF_8);
 
     private static final SecureRandom RANDOM = new SecureRandom();
 

@@ -121,23 +121,11 @@ class PasswordHasherTest {
     }
 
     @Test
-    void burnEquivalentTimeTakesAboutAsLongAsARealCheck() {
-        String hash = PasswordHasher.hash("pw".toCharArray()); // default cost, like real accounts
-        PasswordHasher.burnEquivalentTime(); // warm up
-        PasswordHasher.verify(hash, "nope".toCharArray());
-        long burn = timeMillis(PasswordHasher::burnEquivalentTime);
-        long check = timeMillis(() -> PasswordHasher.verify(hash, "nope".toCharArray()));
-        // Loose bounds: only catches a dummy hash of the wrong cost (each step doubles the time).
-        assertThat(burn).isBetween(check / 3, check * 3 + 20);
-    }
-
-    private static long timeMillis(Runnable r) {
-        long best = Long.MAX_VALUE;
-        for (int i = 0; i < 3; i++) {
-            long t = System.nanoTime();
-            r.run();
-            best = Math.min(best, (System.nanoTime() - t) / 1_000_000);
-        }
-        return best;
+    void burnEquivalentTimeChecksAValidHashOfTheDefaultCost() {
+        // Equal work, not measured time (timing belongs in benchmarks): the dummy check must run
+        // bcrypt at the same cost as real account hashes, on a well-formed hash (a malformed one would fail fast).
+        assertThat(PasswordHasher.DUMMY_HASH).startsWith("$2y$" + PasswordHasher.DEFAULT_COST + "$");
+        assertThat(PasswordHasher.DUMMY_HASH).matches("\\$2y\\$\\d\\d\\$[./A-Za-z0-9]{53}");
+        org.assertj.core.api.Assertions.assertThatCode(PasswordHasher::burnEquivalentTime).doesNotThrowAnyException();
     }
 }

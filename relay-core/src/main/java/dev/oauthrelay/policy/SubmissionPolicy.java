@@ -1,0 +1,65 @@
+package dev.oauthrelay.policy;
+
+import dev.oauthrelay.auth.PasswordHasher;
+import dev.oauthrelay.smtp.Replies;
+import java.net.InetAddress;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Decides who may submit and as whom. One instance is shared by all sessions; it is immutable.
+ */
+public final class SubmissionPolicy {
+
+    private final Map<String, DeviceAccount> accounts = new HashMap<>();
+    private final List<TrustedNetwork> networks;
+
+    public SubmissionPolicy(List<DeviceAccount> accounts, List<TrustedNetwork> networks) {
+        for (DeviceAccount a : accounts) {
+            this.accounts.put(a.username(), a);
+        }
+        // Most specific network first, so a /32 for one scanner wins over its /24.
+        this.networks = networks.stream()
+                .sorted(Comparator.comparingInt((TrustedNetwork n) -> n.cidr().prefixLength()).reversed())
+                .toList();
+    }
+
+    /** Whether any device account exists; without one, AUTH is not offered at all. */
+    public boolean hasAccounts() {
+        return !accounts.isEmpty();
+    }
+
+    /** The identity of a client address that may submit without AUTH, if any. */
+    public Optional<Identity> trustedIdentity(InetAddress client) {
+        return networks.stream().filter(n -> n.cidr().contains(client)).map(TrustedNetwork::identity).findFirst();
+    }
+
+    /**
+     * Checks a device password. BLOCKING (bcrypt): call it off the I/O threads. An unknown username
+     * costs the same time as a wrong password, so replies and timing do not reveal which accounts
+     * exist.
+     */
+    public Optional<Identity> authenticate(String username, String password) {
+        DeviceAccount account = accounts.get(username);
+        if (account == null) {
+            PasswordHasher.burnEquivalentTime();
+            return Optional.empty();
+        }
+        return PasswordHasher.verify(account.passwordHash(), password.toCharArray())
+                ? Optional.of(account.identity()) : Optional.empty();
+    }
+
+    /** Checks MAIL FROM against the identity; rewrites or rejects a sender it may not use. */
+    public SenderDecision decideSender(Identity identity, String sender) {
+        if (identity.maySend(sender)) {
+            return new SenderDecision.Accept(sender, false);
+        }
+        if (identity.onMismatch() == SenderMismatch.REWRITE) {
+            return new SenderDecision.Accept(identity.mailbox(), true);
+        }
+        return new SenderDecision.Reject(Replies.senderNotAllowed(sender, identity.suggestedSender()));
+    }
+}

@@ -1,0 +1,81 @@
+package dev.oauthrelay.session;
+
+import dev.oauthrelay.session.data.BodySink;
+import dev.oauthrelay.session.data.DataDecoder;
+import dev.oauthrelay.spool.SpoolWriter;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * The body of one message on its way from the socket into the spool. Bytes are written as they
+ * arrive, so memory does not grow with the message size. Past the size limit, or after a write
+ * error, the rest of the data is still read (and dropped) up to the end marker, so none of it is
+ * ever taken for commands (the approach of chasquid's dotreader).
+ */
+final class IncomingMessage implements BodySink {
+
+    enum Outcome { COMPLETE, TOO_BIG, WRITE_FAILED }
+
+    private final SpoolWriter writer;
+    private final DataDecoder decoder = new DataDecoder(this);
+    private final long limit;
+    private long size;
+    private IOException writeFailure;
+    private boolean tooBig;
+
+    IncomingMessage(SpoolWriter writer, long limit, long alreadyWritten) {
+        this.writer = writer;
+        this.limit = limit;
+        this.size = alreadyWritten;
+    }
+
+    /** Feeds bytes from the client; true once the end-of-data marker has been consumed. */
+    boolean feed(ByteBuffer in) {
+        try {
+            return decoder.feed(in);
+        } catch (IOException e) {
+            // Only the sink throws, and it records its own failures; this is unreachable.
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void write(ByteBuffer chunk) {
+        int n = chunk.remaining();
+        size += n;
+        if (tooBig || writeFailure != null) {
+            chunk.position(chunk.limit());
+            return;
+        }
+        if (size > limit) {
+            // RFC 1870 section 6.2: keep reading to the end, then refuse with 552.
+            tooBig = true;
+            writer.abort();
+            chunk.position(chunk.limit());
+            return;
+        }
+        try {
+            writer.write(chunk);
+        } catch (IOException e) {
+            writeFailure = e;
+            writer.abort();
+            chunk.position(chunk.limit());
+        }
+    }
+
+    Outcome outcome() {
+        return tooBig ? Outcome.TOO_BIG : writeFailure != null ? Outcome.WRITE_FAILED : Outcome.COMPLETE;
+    }
+
+    IOException writeFailure() {
+        return writeFailure;
+    }
+
+    SpoolWriter writer() {
+        return writer;
+    }
+
+    long size() {
+        return size;
+    }
+}

@@ -1,0 +1,430 @@
+package dev.oauthrelay.session;
+
+import dev.oauthrelay.auth.SaslMechanism;
+import dev.oauthrelay.auth.SaslStep;
+import dev.oauthrelay.policy.Identity;
+import dev.oauthrelay.policy.SenderDecision;
+import dev.oauthrelay.policy.SubmissionPolicy;
+import dev.oauthrelay.smtp.Command;
+import dev.oauthrelay.smtp.CommandParser;
+import dev.oauthrelay.smtp.PathArgument;
+import dev.oauthrelay.smtp.PathParser;
+import dev.oauthrelay.smtp.Replies;
+import dev.oauthrelay.smtp.SmtpReply;
+import dev.oauthrelay.smtp.SmtpSyntaxException;
+import dev.oauthrelay.spool.Envelope;
+import dev.oauthrelay.spool.QueueId;
+import dev.oauthrelay.spool.Spool;
+import dev.oauthrelay.spool.SpoolWriter;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The SMTP server state machine for one connection (RFC 5321 section 4.1.4 for the order of
+ * commands). It never touches a socket: the transport feeds it command lines, data bytes and TLS
+ * events, and does what the returned {@link Step} says. Not thread-safe: the transport calls it
+ * from one thread at a time, and blocking work (password checks, spool commits) runs on
+ * {@code blocking} and resumes through {@link Step.Await}.
+ */
+public final class SmtpSession {
+
+    private static final Logger log = LoggerFactory.getLogger(SmtpSession.class);
+
+    private final SessionSettings settings;
+    private final InetAddress client;
+    private final String clientText;
+    private final SubmissionPolicy policy;
+    private final Spool spool;
+    private final Executor blocking;
+    private final Clock clock;
+    private final Identity trusted;
+
+    private String helo;
+    private boolean esmtp;
+    private String tlsProtocol;
+    private String tlsCipher;
+    private Identity authenticated;
+    private SaslMechanism sasl;
+    private Transaction transaction;
+    private IncomingMessage incoming;
+    private int errors;
+
+    public SmtpSession(SessionSettings settings, InetAddress client, SubmissionPolicy policy, Spool spool,
+                       Executor blocking, Clock clock) {
+        this.settings = settings;
+        this.client = client;
+        this.clientText = client.getHostAddress();
+        this.policy = policy;
+        this.spool = spool;
+        this.blocking = blocking;
+        this.clock = clock;
+        this.trusted = policy.trustedIdentity(client).orElse(null);
+    }
+
+    public Step greet() {
+        return Step.reply(Replies.greeting(settings.hostname()));
+    }
+
+    /**
+     * TLS is now active: right after the implicit-TLS handshake, or after STARTTLS. RFC 3207
+     * section 4.2: the server must discard all knowledge obtained from the client before TLS, so
+     * the session starts over (the client must send EHLO again).
+     */
+    public void onTlsEstablished(String protocol, String cipher) {
+        resetTransaction();
+        this.tlsProtocol = protocol;
+        this.tlsCipher = cipher;
+        this.helo = null;
+        this.esmtp = false;
+        this.authenticated = null;
+        this.sasl = null;
+    }
+
+    public boolean tlsActive() {
+        return tlsProtocol != null;
+    }
+
+    /** Whether the transport is in the message body (after 354, before the end marker). */
+    public boolean receivingData() {
+        return incoming != null;
+    }
+
+    /** A command line arrived (without its CRLF). */
+    public Step onLine(byte[] line) {
+        if (sasl != null) {
+            return continueSasl(new String(line, StandardCharsets.UTF_8));
+        }
+        if (errors >= settings.maxErrors()) {
+            return Step.reply(Replies.TOO_MANY_ERRORS);
+        }
+        Command command;
+        try {
+            command = CommandParser.parse(line);
+        } catch (SmtpSyntaxException e) {
+            return error(e.reply());
+        }
+        return dispatch(command);
+    }
+
+    /** The client sent a line longer than the configured limit; the transport discarded it. */
+    public Step onLineTooLong() {
+        if (sasl != null) {
+            sasl = null;
+            return error(Replies.BAD_BASE64);
+        }
+        return error(Replies.LINE_TOO_LONG);
+    }
+
+    public Step onIdleTimeout() {
+        return Step.reply(Replies.IDLE_TIMEOUT);
+    }
+
+    /** The connection is gone: drop any half-received message. */
+    public void onClose() {
+        if (incoming != null) {
+            incoming.writer().abort();
+            incoming = null;
+        }
+        resetTransaction();
+    }
+
+    private Step dispatch(Command c) {
+        return switch (c.verb()) {
+            case EHLO -> hello(c, true);
+            case HELO -> hello(c, false);
+            case MAIL -> mail(c);
+            case RCPT -> rcpt(c);
+            case DATA -> data(c);
+            case RSET -> {
+                resetTransaction();
+                yield Step.reply(Replies.OK);
+            }
+            case NOOP -> Step.reply(Replies.OK);
+            case QUIT -> Step.reply(Replies.goodbye(settings.hostname()));
+            case VRFY -> Step.reply(Replies.CANNOT_VRFY);
+            case HELP -> Step.reply(Replies.HELP);
+            case STARTTLS -> startTls(c);
+            case AUTH -> auth(c);
+            case EXPN -> error(Replies.NOT_IMPLEMENTED);
+            case UNKNOWN -> error(Replies.UNRECOGNIZED);
+        };
+    }
+
+    // RFC 5321 section 4.1.1.1; EHLO and HELO reset any transaction (section 4.1.4).
+    private Step hello(Command c, boolean extended) {
+        resetTransaction();
+        // Several printers send EHLO without a name; tolerate it rather than lose their mail.
+        helo = c.hasArgument() ? c.argument().split("[ \t]")[0] : "[" + clientText + "]";
+        esmtp = extended;
+        if (!extended) {
+            return Step.reply(SmtpReply.of(250, settings.hostname()));
+        }
+        return Step.reply(new SmtpReply(250, null, EhloKeywords.lines(settings, clientText, tlsActive(),
+                authAllowed() && policy.hasAccounts()), false));
+    }
+
+    private boolean authAllowed() {
+        return tlsActive() || settings.allowPlaintextAuth();
+    }
+
+    private Step startTls(Command c) {
+        if (settings.tlsMode() != TlsMode.STARTTLS) {
+            return error(Replies.NOT_IMPLEMENTED);
+        }
+        if (tlsActive()) {
+            return error(Replies.ALREADY_TLS);
+        }
+        if (c.hasArgument()) {
+            return error(Replies.SYNTAX);
+        }
+        return new Step.Respond(Replies.READY_FOR_TLS, Step.Next.START_TLS);
+    }
+
+    // RFC 4954 section 4.
+    private Step auth(Command c) {
+        if (helo == null || !esmtp) {
+            return error(Replies.BAD_SEQUENCE.withText("Send EHLO first"));
+        }
+        if (authenticated != null) {
+            return error(Replies.ALREADY_AUTHENTICATED);
+        }
+        if (transaction != null) {
+            return error(Replies.AUTH_IN_TRANSACTION);
+        }
+        if (!authAllowed()) {
+            return error(settings.tlsMode() == TlsMode.STARTTLS ? Replies.STARTTLS_FIRST : Replies.ENCRYPTION_REQUIRED);
+        }
+        String[] parts = c.argument().split("[ \t]+");
+        if (parts[0].isEmpty() || parts.length > 2) {
+            return error(Replies.SYNTAX);
+        }
+        Optional<SaslMechanism> mechanism = SaslMechanism.forName(parts[0]);
+        if (mechanism.isEmpty() || !policy.hasAccounts()) {
+            return error(Replies.UNKNOWN_MECHANISM);
+        }
+        sasl = mechanism.get();
+        return saslStep(sasl.start(parts.length == 2 ? parts[1] : null));
+    }
+
+    private Step continueSasl(String line) {
+        return saslStep(sasl.next(line));
+    }
+
+    private Step saslStep(SaslStep step) {
+        if (step instanceof SaslStep.Challenge challenge) {
+            return Step.reply(challenge.reply());
+        }
+        sasl = null;
+        if (step instanceof SaslStep.Failure failure) {
+            return error(failure.reply());
+        }
+        SaslStep.Credentials credentials = (SaslStep.Credentials) step;
+        CompletableFuture<Supplier<Step>> work = CompletableFuture
+                .supplyAsync(() -> policy.authenticate(credentials.username(), credentials.password()), blocking)
+                .handle((identity, failure) -> () -> authenticated(credentials.username(), identity, failure));
+        return new Step.Await(work);
+    }
+
+    private Step authenticated(String username, Optional<Identity> identity, Throwable failure) {
+        if (failure != null) {
+            log.warn("client={} password check failed: {}", clientText, failure.toString());
+            return Step.reply(Replies.LOCAL_ERROR.withText("Temporary authentication failure"));
+        }
+        if (identity.isEmpty()) {
+            log.info("client={} AUTH failed for user={}", clientText, username);
+            return error(Replies.AUTH_FAILED);
+        }
+        authenticated = identity.get();
+        log.info("client={} authenticated as user={} mailbox={}", clientText, username, authenticated.mailbox());
+        return Step.reply(Replies.AUTH_OK);
+    }
+
+    private Step mail(Command c) {
+        if (helo == null) {
+            return error(Replies.HELO_FIRST);
+        }
+        if (transaction != null) {
+            return error(Replies.NESTED_MAIL);
+        }
+        Identity identity = authenticated != null ? authenticated : trusted;
+        if (identity == null) {
+            return error(Replies.AUTH_REQUIRED);
+        }
+        PathArgument path;
+        MailParameters params;
+        try {
+            path = PathParser.parseMail(c.argument());
+            params = MailParameters.validate(path.parameters(), settings.maxMessageSize());
+        } catch (SmtpSyntaxException e) {
+            return error(e.reply());
+        }
+        if (!path.isAscii() && !params.smtpUtf8()) {
+            return error(Replies.SMTPUTF8_REQUIRED);
+        }
+        if (!hasSpaceFor(Math.max(0, params.declaredSize()))) {
+            return Step.reply(Replies.INSUFFICIENT_STORAGE);
+        }
+        SenderDecision decision = policy.decideSender(identity, path.address());
+        if (decision instanceof SenderDecision.Reject reject) {
+            log.info("client={} identity={} sender <{}> refused", clientText, identity.name(), path.address());
+            return error(reject.reply());
+        }
+        SenderDecision.Accept accept = (SenderDecision.Accept) decision;
+        transaction = new Transaction(identity, accept.sender(), params.kept(), params.smtpUtf8());
+        return Step.reply(accept.rewritten() ? Replies.senderRewritten(accept.sender()) : Replies.SENDER_OK);
+    }
+
+    private boolean hasSpaceFor(long declaredSize) {
+        try {
+            return spool.usableSpace() - declaredSize >= settings.minFreeSpace();
+        } catch (IOException e) {
+            log.warn("cannot read free space of the spool: {}", e.toString());
+            return false;
+        }
+    }
+
+    private Step rcpt(Command c) {
+        if (transaction == null) {
+            return error(Replies.NEED_MAIL);
+        }
+        PathArgument path;
+        try {
+            path = PathParser.parseRcpt(c.argument());
+        } catch (SmtpSyntaxException e) {
+            return error(e.reply());
+        }
+        if (!path.parameters().isEmpty()) {
+            return error(Replies.UNSUPPORTED_PARAMETER);
+        }
+        if (!path.isAscii() && !transaction.smtpUtf8) {
+            return error(Replies.SMTPUTF8_REQUIRED);
+        }
+        if (!transaction.hasRecipient(path.address()) && transaction.recipientCount() >= settings.maxRecipients()) {
+            // RFC 5321 section 4.5.3.1.10: 452 tells the client to send the rest in another transaction.
+            return Step.reply(Replies.TOO_MANY_RECIPIENTS);
+        }
+        transaction.addRecipient(path.address());
+        return Step.reply(Replies.RECIPIENT_OK);
+    }
+
+    private Step data(Command c) {
+        if (transaction == null) {
+            return error(Replies.NEED_MAIL);
+        }
+        if (transaction.recipientCount() == 0) {
+            return error(Replies.NO_RECIPIENTS);
+        }
+        if (c.hasArgument()) {
+            return error(Replies.SYNTAX);
+        }
+        QueueId id = spool.newId();
+        boolean smtpUtf8 = transaction.smtpUtf8;
+        Envelope envelope = new Envelope(id, clock.instant(), transaction.identity.name(),
+                transaction.identity.kind() == Identity.Kind.ACCOUNT ? "account" : "trusted-network",
+                transaction.identity.mailbox(), transaction.sender, transaction.parameters, transaction.recipients(),
+                clientText, helo, tlsActive() ? tlsProtocol : "none");
+        byte[] received = ReceivedHeader.build(helo, clientText, settings.hostname(),
+                ReceivedHeader.protocol(esmtp, tlsActive(), authenticated != null, smtpUtf8),
+                id.value(), tlsProtocol, tlsCipher, envelope.receivedAt());
+        SpoolWriter writer = null;
+        try {
+            writer = spool.begin(envelope);
+            writer.write(ByteBuffer.wrap(received));
+        } catch (IOException e) {
+            log.warn("client={} cannot open spool file: {}", clientText, e.toString());
+            if (writer != null) {
+                writer.abort();
+            }
+            resetTransaction();
+            return Step.reply(Replies.LOCAL_ERROR);
+        }
+        incoming = new IncomingMessage(writer, settings.maxMessageSize(), received.length);
+        return new Step.Respond(Replies.START_DATA, Step.Next.DATA);
+    }
+
+    /**
+     * Message bytes from the client. Consumes from {@code in} up to and including the end-of-data
+     * marker; bytes after it stay in the buffer (they are the next pipelined commands).
+     *
+     * @return the step to take once the end marker was seen, or empty if more data is needed
+     */
+    public Optional<Step> onData(ByteBuffer in) {
+        if (incoming == null) {
+            throw new IllegalStateException("not in DATA");
+        }
+        if (!incoming.feed(in)) {
+            return Optional.empty();
+        }
+        IncomingMessage message = incoming;
+        Transaction finished = transaction;
+        incoming = null;
+        resetTransaction();
+        return Optional.of(finishData(message, finished));
+    }
+
+    private Step finishData(IncomingMessage message, Transaction finished) {
+        SpoolWriter writer = message.writer();
+        switch (message.outcome()) {
+            case TOO_BIG -> {
+                log.info("client={} message {} refused: {} bytes exceed the limit", clientText, writer.id(), message.size());
+                return error(Replies.MESSAGE_TOO_BIG);
+            }
+            case WRITE_FAILED -> {
+                log.warn("client={} message {} not stored: {}", clientText, writer.id(), message.writeFailure().toString());
+                return Step.reply(Replies.LOCAL_ERROR);
+            }
+            default -> {
+                // The 250 goes out only after commit() returned: file forced, renamed into the
+                // queue, directory synced (RFC 5321 section 6.1: the 250 hands over responsibility).
+                CompletableFuture<Supplier<Step>> work = CompletableFuture.runAsync(() -> commit(writer), blocking)
+                        .handle((ok, failure) -> () -> committed(writer, finished, message.size(), failure));
+                return new Step.Await(work);
+            }
+        }
+    }
+
+    private static void commit(SpoolWriter writer) {
+        try {
+            writer.commit();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private Step committed(SpoolWriter writer, Transaction t, long size, Throwable failure) {
+        if (failure != null) {
+            log.warn("client={} message {} not stored: {}", clientText, writer.id(), rootCause(failure));
+            return Step.reply(Replies.LOCAL_ERROR);
+        }
+        log.info("queued id={} identity={} mailbox={} from=<{}> recipients={} size={} client={}",
+                writer.id(), t.identity.name(), t.identity.mailbox(), t.sender, t.recipientCount(), size, clientText);
+        return Step.reply(Replies.queued(writer.id().value()));
+    }
+
+    private static String rootCause(Throwable t) {
+        Throwable c = t;
+        while (c.getCause() != null) {
+            c = c.getCause();
+        }
+        return c.toString();
+    }
+
+    private void resetTransaction() {
+        transaction = null;
+    }
+
+    /** A refused command counts toward the session's error limit. */
+    private Step error(SmtpReply reply) {
+        errors++;
+        return Step.reply(reply);
+    }
+}

@@ -1,0 +1,94 @@
+package dev.oauthrelay.smtp;
+
+import static dev.oauthrelay.smtp.EnhancedStatus.of;
+
+/**
+ * The one catalogue of replies the relay sends to devices. Text is generic on purpose: details go
+ * to the log, never to the client. Codes follow RFC 5321 section 4.2.2 and 4.3.2; enhanced
+ * codes follow RFC 3463 and the registry of RFC 5248.
+ */
+public final class Replies {
+
+    private Replies() {
+    }
+
+    // 2xx
+    public static final SmtpReply OK = SmtpReply.of(250, of(2, 0, 0), "OK");
+    public static final SmtpReply SENDER_OK = SmtpReply.of(250, of(2, 1, 0), "Sender OK");
+    public static final SmtpReply RECIPIENT_OK = SmtpReply.of(250, of(2, 1, 5), "Recipient OK");
+    public static final SmtpReply AUTH_OK = SmtpReply.of(235, of(2, 7, 0), "Authentication successful");
+    public static final SmtpReply READY_FOR_TLS = SmtpReply.of(220, of(2, 0, 0), "Ready to start TLS");
+    /** RFC 5321 section 3.5.3: VRFY may answer 252 rather than disclose mailboxes. */
+    public static final SmtpReply CANNOT_VRFY =
+            SmtpReply.of(252, of(2, 5, 0), "Cannot VRFY user, but will accept message and attempt delivery");
+    public static final SmtpReply HELP = SmtpReply.of(214, of(2, 0, 0),
+            "Commands: EHLO HELO MAIL RCPT DATA RSET NOOP QUIT VRFY HELP STARTTLS AUTH");
+    public static final SmtpReply START_DATA = SmtpReply.of(354, "End data with <CR><LF>.<CR><LF>");
+    /** RFC 4954 section 4: an empty server challenge for AUTH PLAIN without an initial response. */
+    public static final SmtpReply SASL_EMPTY_CHALLENGE = SmtpReply.of(334, " ");
+    /** The conventional AUTH LOGIN prompts ("Username:" and "Password:" in base64) old devices expect. */
+    public static final SmtpReply SASL_LOGIN_USERNAME = SmtpReply.of(334, "VXNlcm5hbWU6");
+    public static final SmtpReply SASL_LOGIN_PASSWORD = SmtpReply.of(334, "UGFzc3dvcmQ6");
+
+    // 4xx: temporary, the device retries
+    public static final SmtpReply LOCAL_ERROR = SmtpReply.of(451, of(4, 3, 0), "Local error, message not stored; try again later");
+    public static final SmtpReply INSUFFICIENT_STORAGE = SmtpReply.of(452, of(4, 3, 1), "Insufficient system storage; try again later");
+    public static final SmtpReply TOO_MANY_RECIPIENTS = SmtpReply.of(452, of(4, 5, 3), "Too many recipients");
+    public static final SmtpReply TOO_MANY_ERRORS = SmtpReply.of(421, of(4, 7, 0), "Too many errors, closing connection").closing();
+    public static final SmtpReply TOO_MANY_CONNECTIONS = SmtpReply.of(421, of(4, 7, 0), "Too many connections, try again later").closing();
+    public static final SmtpReply TOO_MANY_CONNECTIONS_FROM_ADDRESS =
+            SmtpReply.of(421, of(4, 7, 0), "Too many connections from your address, try again later").closing();
+    public static final SmtpReply IDLE_TIMEOUT = SmtpReply.of(421, of(4, 4, 2), "Idle timeout, closing connection").closing();
+    public static final SmtpReply SHUTTING_DOWN = SmtpReply.of(421, of(4, 3, 2), "Service shutting down, closing connection").closing();
+    public static final SmtpReply TLS_UNAVAILABLE = SmtpReply.of(454, of(4, 7, 0), "TLS not available due to temporary reason");
+
+    // 5xx: permanent for this command
+    public static final SmtpReply UNRECOGNIZED = SmtpReply.of(500, of(5, 5, 2), "Command unrecognized");
+    public static final SmtpReply LINE_TOO_LONG = SmtpReply.of(500, of(5, 5, 2), "Line too long");
+    public static final SmtpReply INVALID_UTF8 = SmtpReply.of(500, of(5, 5, 2), "Command line is not valid UTF-8");
+    public static final SmtpReply SYNTAX = SmtpReply.of(501, of(5, 5, 4), "Syntax error in parameters or arguments");
+    public static final SmtpReply NOT_IMPLEMENTED = SmtpReply.of(502, of(5, 5, 1), "Command not implemented");
+    public static final SmtpReply BAD_SEQUENCE = SmtpReply.of(503, of(5, 5, 1), "Bad sequence of commands");
+    public static final SmtpReply HELO_FIRST = SmtpReply.of(503, of(5, 5, 1), "Send HELO or EHLO first");
+    public static final SmtpReply NESTED_MAIL = SmtpReply.of(503, of(5, 5, 1), "Sender already specified");
+    public static final SmtpReply NEED_MAIL = SmtpReply.of(503, of(5, 5, 1), "Need MAIL command first");
+    public static final SmtpReply NO_RECIPIENTS = SmtpReply.of(554, of(5, 5, 1), "No valid recipients");
+    public static final SmtpReply ALREADY_AUTHENTICATED = SmtpReply.of(503, of(5, 5, 1), "Already authenticated");
+    public static final SmtpReply AUTH_IN_TRANSACTION = SmtpReply.of(503, of(5, 5, 1), "AUTH not allowed during a mail transaction");
+    public static final SmtpReply ALREADY_TLS = SmtpReply.of(503, of(5, 5, 1), "TLS already active");
+    public static final SmtpReply UNKNOWN_MECHANISM = SmtpReply.of(504, of(5, 5, 4), "Unrecognized authentication mechanism");
+    public static final SmtpReply UNSUPPORTED_PARAMETER = SmtpReply.of(555, of(5, 5, 4), "Unsupported MAIL or RCPT parameter");
+    public static final SmtpReply BAD_BASE64 = SmtpReply.of(501, of(5, 5, 2), "Invalid base64 or SASL message");
+    public static final SmtpReply AUTH_CANCELLED = SmtpReply.of(501, of(5, 0, 0), "Authentication cancelled");
+    /** RFC 4954 section 6: the mechanism needs an encrypted connection; RFC 3207 asks for STARTTLS first. */
+    public static final SmtpReply STARTTLS_FIRST = SmtpReply.of(530, of(5, 7, 0), "Must issue a STARTTLS command first");
+    public static final SmtpReply ENCRYPTION_REQUIRED = SmtpReply.of(538, of(5, 7, 11), "Encryption required for requested authentication mechanism");
+    public static final SmtpReply AUTH_REQUIRED = SmtpReply.of(530, of(5, 7, 0), "Authentication required");
+    public static final SmtpReply AUTH_FAILED = SmtpReply.of(535, of(5, 7, 8), "Authentication credentials invalid");
+    public static final SmtpReply BAD_SENDER_ADDRESS = SmtpReply.of(553, of(5, 1, 7), "Bad sender address syntax");
+    public static final SmtpReply BAD_RECIPIENT_ADDRESS = SmtpReply.of(553, of(5, 1, 3), "Bad recipient address syntax");
+    /** RFC 6531 section 3.5: a non-ASCII address needs the SMTPUTF8 parameter. */
+    public static final SmtpReply SMTPUTF8_REQUIRED = SmtpReply.of(553, of(5, 6, 7), "Non-ASCII address requires SMTPUTF8");
+    /** RFC 1870 section 6.1. */
+    public static final SmtpReply MESSAGE_TOO_BIG = SmtpReply.of(552, of(5, 3, 4), "Message size exceeds fixed maximum message size");
+
+    public static SmtpReply greeting(String hostname) {
+        return SmtpReply.of(220, hostname + " ESMTP OAuth SMTP Relay ready");
+    }
+
+    public static SmtpReply goodbye(String hostname) {
+        return SmtpReply.of(221, of(2, 0, 0), hostname + " closing connection").closing();
+    }
+
+    public static SmtpReply queued(String queueId) {
+        return SmtpReply.of(250, of(2, 0, 0), "Ok: queued as " + queueId);
+    }
+
+    public static SmtpReply senderNotAllowed(String sender, String use) {
+        return SmtpReply.of(550, of(5, 7, 1), "Sender <" + sender + "> not allowed for this device; use <" + use + ">");
+    }
+
+    public static SmtpReply senderRewritten(String mailbox) {
+        return SmtpReply.of(250, of(2, 1, 0), "Sender OK, will be sent as <" + mailbox + ">");
+    }
+}

@@ -1,0 +1,160 @@
+package dev.oauthrelay.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.oauthrelay.auth.PasswordHasher;
+import dev.oauthrelay.policy.Cidr;
+import dev.oauthrelay.policy.DeviceAccount;
+import dev.oauthrelay.policy.Identity;
+import dev.oauthrelay.policy.SenderMismatch;
+import dev.oauthrelay.policy.SubmissionPolicy;
+import dev.oauthrelay.policy.TrustedNetwork;
+import dev.oauthrelay.smtp.SmtpReply;
+import dev.oauthrelay.spool.Spool;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Replays a dialogue script against an in-memory session, in the spirit of chasquid's
+ * {@code .cmy} files. Script lines:
+ * <pre>
+ *   # comment
+ *   @ client 10.1.2.3          settings before the first exchange: client, tls (none|starttls|implicit),
+ *   @ plaintext-auth true      max-recipients, max-errors, max-size, min-free-space
+ *   &gt; EHLO printer             a client command line
+ *   &lt; 250 2.1.0               the reply to the previous line must start with this text (code, status, text)
+ *   &lt;~ AUTH PLAIN LOGIN       some line of the (multi-line) reply must contain this text
+ *   &lt;! close                  the reply closes the connection
+ *   ! tls TLSv1.3              the transport finished a TLS handshake
+ *   d line                     one data line (CRLF is added); "d ." ends the data
+ *   = queued 1                 the spool holds this many committed messages
+ * </pre>
+ */
+public final class DialogueRunner {
+
+    static final String PRINTER_PASSWORD = "printer-secret";
+    static final String SCRIPT_PASSWORD = "script-pässword";
+    private static final String PRINTER_HASH = PasswordHasher.hash(PRINTER_PASSWORD.toCharArray(), 4);
+    private static final String SCRIPT_HASH = PasswordHasher.hash(SCRIPT_PASSWORD.toCharArray(), 4);
+
+    private final Path spoolDir;
+
+    public DialogueRunner(Path spoolDir) {
+        this.spoolDir = spoolDir;
+    }
+
+    static SubmissionPolicy policy() {
+        Identity printer = new Identity("printer", Identity.Kind.ACCOUNT, "printer@contoso.com",
+                List.of("printer@contoso.com"), SenderMismatch.REJECT);
+        Identity script = new Identity("script", Identity.Kind.ACCOUNT, "alerts@contoso.com",
+                List.of("alerts@contoso.com", "@monitoring.contoso.com"), SenderMismatch.REJECT);
+        Identity scanners = new Identity("10.1.0.0/16", Identity.Kind.TRUSTED_NETWORK, "scanner@contoso.com",
+                List.of("scanner@contoso.com"), SenderMismatch.REWRITE);
+        Identity v6 = new Identity("fd00:1::/64", Identity.Kind.TRUSTED_NETWORK, "nas@contoso.com",
+                List.of("*"), SenderMismatch.REJECT);
+        return new SubmissionPolicy(
+                List.of(new DeviceAccount("printer", PRINTER_HASH, printer), new DeviceAccount("script", SCRIPT_HASH, script)),
+                List.of(new TrustedNetwork(Cidr.parse("10.1.0.0/16"), scanners), new TrustedNetwork(Cidr.parse("fd00:1::/64"), v6)));
+    }
+
+    /** Runs the script; returns the spool so callers can inspect what was queued. */
+    public Spool run(String name, List<String> script) throws IOException {
+        String client = "192.0.2.10";
+        TlsMode tls = TlsMode.STARTTLS;
+        boolean plaintextAuth = false;
+        int maxRecipients = 100;
+        int maxErrors = 10;
+        long maxSize = 10 * 1024 * 1024;
+        long minFree = 0;
+        int i = 0;
+        for (; i < script.size() && (script.get(i).startsWith("@") || script.get(i).startsWith("#") || script.get(i).isBlank()); i++) {
+            String line = script.get(i);
+            if (!line.startsWith("@")) {
+                continue;
+            }
+            String[] kv = line.substring(1).trim().split("\\s+", 2);
+            switch (kv[0]) {
+                case "client" -> client = kv[1];
+                case "tls" -> tls = TlsMode.valueOf(kv[1].toUpperCase(java.util.Locale.ROOT));
+                case "plaintext-auth" -> plaintextAuth = Boolean.parseBoolean(kv[1]);
+                case "max-recipients" -> maxRecipients = Integer.parseInt(kv[1]);
+                case "max-errors" -> maxErrors = Integer.parseInt(kv[1]);
+                case "max-size" -> maxSize = Long.parseLong(kv[1]);
+                case "min-free-space" -> minFree = Long.parseLong(kv[1]);
+                default -> throw new IllegalArgumentException(name + ": unknown setting " + kv[0]);
+            }
+        }
+        Spool spool = Spool.open(spoolDir);
+        SessionSettings settings = new SessionSettings("relay.test", "test", tls, plaintextAuth, maxSize,
+                maxRecipients, maxErrors, minFree);
+        Clock clock = Clock.fixed(Instant.parse("2026-11-29T10:15:30Z"), ZoneOffset.UTC);
+        SmtpSession session = new SmtpSession(settings, InetAddress.getByName(client), policy(), spool, Runnable::run, clock);
+        Step.Respond last = resolve(tls == TlsMode.IMPLICIT ? tlsThenGreet(session) : session.greet());
+        StringBuilder data = null;
+        for (; i < script.size(); i++) {
+            String line = script.get(i);
+            String where = name + " line " + (i + 1) + ": " + line;
+            if (line.isBlank() || line.startsWith("#")) {
+                continue;
+            }
+            if (line.startsWith("> ") || line.equals(">")) {
+                assertThat(last.next()).as(where + " (session expects commands)").isIn(Step.Next.COMMAND, Step.Next.START_TLS);
+                last = resolve(session.onLine(line.length() > 2 ? line.substring(2).getBytes(StandardCharsets.UTF_8) : new byte[0]));
+            } else if (line.startsWith("d ") || line.equals("d")) {
+                assertThat(last.next()).as(where + " (session expects data)").isEqualTo(Step.Next.DATA);
+                if (data == null) {
+                    data = new StringBuilder();
+                }
+                data.append(line.length() > 2 ? line.substring(2) : "").append("\r\n");
+                if (line.equals("d .")) {
+                    ByteBuffer bytes = ByteBuffer.wrap(data.toString().getBytes(StandardCharsets.UTF_8));
+                    Optional<Step> step = session.onData(bytes);
+                    assertThat(step).as(where + " (end of data)").isPresent();
+                    last = resolve(step.get());
+                    data = null;
+                }
+            } else if (line.startsWith("<~ ")) {
+                assertThat(last.reply().lines()).as(where).anyMatch(l -> l.contains(line.substring(3)));
+            } else if (line.startsWith("<! close")) {
+                assertThat(last.next()).as(where).isEqualTo(Step.Next.CLOSE);
+            } else if (line.startsWith("< ")) {
+                assertThat(describe(last.reply())).as(where).startsWith(line.substring(2));
+            } else if (line.startsWith("! tls ")) {
+                session.onTlsEstablished(line.substring(6).trim(), "TLS_AES_128_GCM_SHA256");
+            } else if (line.startsWith("= queued ")) {
+                assertThat(spool.queued()).as(where).hasSize(Integer.parseInt(line.substring(9).trim()));
+            } else {
+                throw new IllegalArgumentException(where + ": unknown script line");
+            }
+        }
+        return spool;
+    }
+
+    private static Step tlsThenGreet(SmtpSession session) {
+        session.onTlsEstablished("TLSv1.3", "TLS_AES_128_GCM_SHA256");
+        return session.greet();
+    }
+
+    /** Runs blocking work inline (the test executor is direct) and returns the final reply. */
+    static Step.Respond resolve(Step step) {
+        while (step instanceof Step.Await await) {
+            step = await.work().toCompletableFuture().join().get();
+        }
+        return (Step.Respond) step;
+    }
+
+    /** {@code 250 2.1.0 Sender OK}: code, enhanced status and the last line's text. */
+    static String describe(SmtpReply reply) {
+        List<String> lines = new ArrayList<>(reply.lines());
+        return reply.code() + (reply.status() == null ? "" : " " + reply.status()) + " " + lines.get(lines.size() - 1);
+    }
+}

@@ -1,0 +1,156 @@
+package dev.oauthrelay.server.config;
+
+import dev.oauthrelay.policy.Cidr;
+import dev.oauthrelay.policy.DeviceAccount;
+import dev.oauthrelay.policy.Identity;
+import dev.oauthrelay.policy.SenderMismatch;
+import dev.oauthrelay.policy.TrustedNetwork;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Binds {@code relay.accounts} and {@code relay.trusted-networks} to policy types. Both map a
+ * submitter to an {@link Identity}: the upstream mailbox, the envelope senders it may use, and
+ * what happens to other senders. A password hash is never put into a problem message.
+ */
+final class IdentityBinder {
+
+    static final Set<String> ACCOUNT_KEYS =
+            Set.of("username", "password-hash", "mailbox", "allowed-senders", "sender-mismatch");
+    static final Set<String> NETWORK_KEYS = Set.of("cidr", "mailbox", "allowed-senders", "sender-mismatch");
+
+    /** The shape `./relay hash-password` produces: bcrypt, versions 2a, 2b or 2y, 60 characters. */
+    static final Pattern BCRYPT = Pattern.compile("^\\$2[aby]\\$\\d{2}\\$[./A-Za-z0-9]{53}$");
+
+    private static final String LOCAL = "[^\\s@<>()\\[\\]\\\\,;:\"]+";
+    private static final String DOMAIN = "[^\\s@<>()\\[\\]\\\\,;:\"./]+(?:\\.[^\\s@<>()\\[\\]\\\\,;:\"./]+)*";
+    private static final Pattern ADDRESS = Pattern.compile(LOCAL + "@" + DOMAIN);
+    private static final Pattern DOMAIN_PATTERN = Pattern.compile("@" + DOMAIN);
+
+    private static final String EXPECT_MAILBOX = "a mailbox address such as scanner@contoso.com";
+    private static final String EXPECT_SENDERS =
+            "a non-empty list of sender patterns: an address, \"@domain\" for a whole domain, or \"*\" for any";
+    private static final String EXPECT_MISMATCH = "reject or rewrite";
+
+    List<DeviceAccount> accounts(Section relay) {
+        List<Section> elements = relay.objectList("accounts", "an account", ACCOUNT_KEYS);
+        List<DeviceAccount> out = new ArrayList<>();
+        if (elements == null) {
+            return out;
+        }
+        Map<String, String> usernames = new HashMap<>();
+        for (Section a : elements) {
+            String username = a.string("username", "a non-empty user name", true);
+            if (username != null && username.isBlank()) {
+                a.reject("username", "a non-empty user name", false);
+                username = null;
+            }
+            String hash = a.string("password-hash", bcryptExpectation(), true, true);
+            if (hash != null && !BCRYPT.matcher(hash).matches()) {
+                a.reject("password-hash", bcryptExpectation(), true);
+                hash = null;
+            }
+            if (username != null) {
+                // Case-insensitive: two accounts differing only in case would make the login
+                // depend on how the authenticator compares names.
+                String previous = usernames.putIfAbsent(username.toLowerCase(Locale.ROOT), a.path());
+                if (previous != null) {
+                    a.problem("username", "\"" + username + "\" is already used by " + previous
+                            + " (user names are compared ignoring case); each account needs its own");
+                }
+            }
+            Identity identity = identity(a, username, Identity.Kind.ACCOUNT);
+            if (username != null && hash != null && identity != null) {
+                out.add(new DeviceAccount(username, hash, identity));
+            }
+        }
+        return out;
+    }
+
+    List<TrustedNetwork> trustedNetworks(Section relay) {
+        List<Section> elements = relay.objectList("trusted-networks", "a trusted network", NETWORK_KEYS);
+        List<TrustedNetwork> out = new ArrayList<>();
+        if (elements == null) {
+            return out;
+        }
+        Map<Cidr, String> seen = new HashMap<>();
+        for (Section n : elements) {
+            String text = n.string("cidr", "an IPv4 or IPv6 network such as 192.168.10.0/24 or fd00::/64", true);
+            Cidr cidr = null;
+            if (text != null) {
+                try {
+                    cidr = Cidr.parse(text);
+                } catch (IllegalArgumentException e) {
+                    n.reject("cidr", "an IPv4 or IPv6 network such as 192.168.10.0/24 or fd00::/64 ("
+                            + e.getMessage() + ")", false);
+                }
+            }
+            if (cidr != null) {
+                String previous = seen.putIfAbsent(cidr, n.path());
+                if (previous != null) {
+                    n.problem("cidr", cidr + " is the same network as " + previous
+                            + "; a network can map to only one identity");
+                }
+            }
+            Identity identity = identity(n, cidr == null ? null : cidr.text(), Identity.Kind.TRUSTED_NETWORK);
+            if (cidr != null && identity != null) {
+                out.add(new TrustedNetwork(cidr, identity));
+            }
+        }
+        return out;
+    }
+
+    /** mailbox, allowed-senders (default: just the mailbox) and sender-mismatch (default: reject). */
+    private static Identity identity(Section s, String name, Identity.Kind kind) {
+        String mailbox = s.string("mailbox", EXPECT_MAILBOX, true);
+        if (mailbox != null && !ADDRESS.matcher(mailbox).matches()) {
+            s.reject("mailbox", EXPECT_MAILBOX, false);
+            mailbox = null;
+        }
+        List<String> senders = s.stringList("allowed-senders", EXPECT_SENDERS, false);
+        boolean sendersOk = true;
+        if (senders != null) {
+            if (senders.isEmpty()) {
+                s.reject("allowed-senders", EXPECT_SENDERS + " (leave the key out to allow only the mailbox)", false);
+                sendersOk = false;
+            }
+            for (int i = 0; i < senders.size(); i++) {
+                if (!isSenderPattern(senders.get(i))) {
+                    s.rejectItem("allowed-senders", i,
+                            "an address such as printer@contoso.com, \"@contoso.com\" for a whole domain, or \"*\"");
+                    sendersOk = false;
+                }
+            }
+        } else if (s.has("allowed-senders")) {
+            sendersOk = false; // present but not a list of strings: already reported
+        }
+        String mismatchText = s.string("sender-mismatch", EXPECT_MISMATCH, false);
+        SenderMismatch mismatch = SenderMismatch.REJECT;
+        if (mismatchText != null) {
+            try {
+                mismatch = SenderMismatch.valueOf(mismatchText.strip().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                s.reject("sender-mismatch", EXPECT_MISMATCH, false);
+                mismatch = null;
+            }
+        }
+        if (name == null || mailbox == null || !sendersOk || mismatch == null) {
+            return null;
+        }
+        return new Identity(name, kind, mailbox, senders == null ? List.of(mailbox) : senders, mismatch);
+    }
+
+    static boolean isSenderPattern(String pattern) {
+        return pattern.equals("*") || ADDRESS.matcher(pattern).matches() || DOMAIN_PATTERN.matcher(pattern).matches();
+    }
+
+    private static String bcryptExpectation() {
+        return "a bcrypt hash ($2a$, $2b$ or $2y$, 60 characters), as printed by ./relay hash-password";
+    }
+}

@@ -1,0 +1,34 @@
+package dev.oauthrelay.server.config;
+
+import dev.oauthrelay.policy.DeviceAccount;
+import dev.oauthrelay.policy.TrustedNetwork;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The whole validated configuration (the {@code relay} block). Built only by {@link ConfigLoader}.
+ *
+ * @param hostname        name used in the SMTP greeting, EHLO reply and Received headers
+ * @param dataDir         where the spool and generated TLS material live
+ * @param listeners       at least one; names and bound address:port pairs are unique
+ * @param tls             certificate source and TLS protocol versions, shared by all listeners
+ * @param accounts        device accounts (AUTH); usernames are unique, ignoring case
+ * @param trustedNetworks networks that may submit without AUTH, in configuration order
+ * @param limits          protocol and resource limits
+ */
+public record RelayConfig(String hostname, Path dataDir, List<ListenerConfig> listeners, TlsConfig tls,
+                          List<DeviceAccount> accounts, List<TrustedNetwork> trustedNetworks,
+                          LimitsConfig limits) {
+
+    public RelayConfig {
+        Objects.requireNonNull(hostname, "hostname");
+        Objects.requireNonNull(dataDir, "dataDir");
+        listeners = List.copyOf(listeners);
+        Objects.requireNonNull(tls, "tls");
+        accounts = List.copyOf(accounts);
+        trustedNetworks = List.copyOf(trustedNetworks);
+        Objects.requireNonNull(limits, "limits");
+    }
+}

@@ -1,0 +1,128 @@
+package dev.oauthrelay.server;
+
+import dev.oauthrelay.policy.SubmissionPolicy;
+import dev.oauthrelay.server.config.RelayConfig;
+import dev.oauthrelay.server.config.TlsConfig;
+import dev.oauthrelay.server.listener.SmtpServer;
+import dev.oauthrelay.server.tls.SelfSignedCertificate;
+import dev.oauthrelay.server.tls.ServerTlsContext;
+import dev.oauthrelay.spool.RecoveryReport;
+import dev.oauthrelay.spool.Spool;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root: wires spool, policy, TLS and listeners from a validated configuration,
+ * and takes them down again in reverse order.
+ */
+public final class Relay implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Relay.class);
+
+    /**
+     * Threads for blocking work (fsync of spool commits, bcrypt checks), kept off the Netty event
+     * loops. Commits mostly wait on the disk, so more threads than cores pay off.
+     */
+    private static final int BLOCKING_THREADS = 16;
+
+    private final Spool spool;
+    private final SmtpServer server;
+    private final ExecutorService blocking;
+    private final ScheduledExecutorService scheduler;
+    private final AutoCloseable tlsWatch;
+
+    private Relay(Spool spool, SmtpServer server, ExecutorService blocking, ScheduledExecutorService scheduler,
+                  AutoCloseable tlsWatch) {
+        this.spool = spool;
+        this.server = server;
+        this.blocking = blocking;
+        this.scheduler = scheduler;
+        this.tlsWatch = tlsWatch;
+    }
+
+    public static Relay start(RelayConfig config) throws Exception {
+        Files.createDirectories(config.dataDir());
+        Spool spool = Spool.open(config.dataDir());
+        RecoveryReport recovery = spool.recover();
+        log.info("spool {}: {} queued, {} unfinished removed, {} quarantined",
+                config.dataDir().toAbsolutePath(), recovery.queued().size(), recovery.removedLeftovers(),
+                recovery.quarantined());
+        SubmissionPolicy policy = new SubmissionPolicy(config.accounts(), config.trustedNetworks());
+        ServerTlsContext tls = tlsContext(config);
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(named("relay-scheduler"));
+        ExecutorService blocking = Executors.newFixedThreadPool(BLOCKING_THREADS, named("relay-blocking"));
+        AutoCloseable watch = tls.startWatching(scheduler, config.tls().reloadInterval());
+        try {
+            SmtpServer server = SmtpServer.start(config, policy, spool, tls::current, blocking, Clock.systemUTC());
+            return new Relay(spool, server, blocking, scheduler, watch);
+        } catch (Exception e) {
+            watch.close();
+            scheduler.shutdownNow();
+            blocking.shutdownNow();
+            throw e;
+        }
+    }
+
+    private static ServerTlsContext tlsContext(RelayConfig config) throws Exception {
+        TlsConfig tls = config.tls();
+        if (tls.certificate().isPresent() && tls.privateKey().isPresent()) {
+            return ServerTlsContext.create(tls.certificate().get(), tls.privateKey().get(), tls.protocols());
+        }
+        SelfSignedCertificate.CertificatePaths generated = SelfSignedCertificate.ensure(config.dataDir(), config.hostname());
+        log.info("no TLS certificate configured: using the self-signed certificate {}", generated.certificate());
+        return ServerTlsContext.create(generated.certificate(), generated.privateKey(), tls.protocols());
+    }
+
+    private static ThreadFactory named(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    public int port(String listenerName) {
+        return server.port(listenerName);
+    }
+
+    public Spool spool() {
+        return spool;
+    }
+
+    public SmtpServer server() {
+        return server;
+    }
+
+    public Path queueDir() {
+        return spool.queueDir();
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        try {
+            tlsWatch.close();
+        } catch (Exception e) {
+            log.debug("closing TLS watch: {}", e.toString());
+        }
+        scheduler.shutdownNow();
+        blocking.shutdown();
+        try {
+            // Let commits in flight finish: their clients are gone, but the files are complete.
+            blocking.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        log.info("relay stopped");
+    }
+}

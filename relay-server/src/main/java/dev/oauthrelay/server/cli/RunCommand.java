@@ -1,0 +1,55 @@
+package dev.oauthrelay.server.cli;
+
+import dev.oauthrelay.server.Relay;
+import dev.oauthrelay.server.config.ConfigLoader;
+import dev.oauthrelay.server.config.InvalidConfigException;
+import dev.oauthrelay.server.config.RelayConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code relay run --config FILE}: runs the relay until it is stopped. */
+@Command(name = "run", description = "Run the relay with a configuration file.")
+final class RunCommand implements Callable<Integer> {
+
+    /** Exit code for a configuration that does not validate. */
+    static final int EXIT_BAD_CONFIG = 2;
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+            description = "Configuration file (HOCON); keys not set fall back to the documented defaults.")
+    Path config;
+
+    @Override
+    public Integer call() throws Exception {
+        if (config != null && !Files.isReadable(config)) {
+            System.err.println("relay: cannot read configuration file " + config);
+            return EXIT_BAD_CONFIG;
+        }
+        RelayConfig loaded;
+        try {
+            loaded = ConfigLoader.load(Optional.ofNullable(config));
+        } catch (InvalidConfigException e) {
+            System.err.println("relay: invalid configuration: " + e.getMessage());
+            return EXIT_BAD_CONFIG;
+        }
+        return runUntilStopped(loaded, null);
+    }
+
+    /** Starts the relay, runs {@code afterStart} (may be null), and blocks until SIGTERM/SIGINT. */
+    static int runUntilStopped(RelayConfig config, java.util.function.Consumer<Relay> afterStart) throws Exception {
+        Relay relay = Relay.start(config);
+        java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            relay.close();
+            stopped.countDown();
+        }, "relay-shutdown"));
+        if (afterStart != null) {
+            afterStart.accept(relay);
+        }
+        stopped.await();
+        return 0;
+    }
+}

@@ -1,0 +1,2 @@
+/** The {@code relay} command line (picocli): run, demo and hash-password. */
+package dev.oauthrelay.server.cli;

@@ -1,0 +1,205 @@
+package dev.oauthrelay.server.listener;
+
+import dev.oauthrelay.server.listener.LineFramer.Frame;
+import dev.oauthrelay.session.SmtpSession;
+import dev.oauthrelay.session.Step;
+import dev.oauthrelay.smtp.SmtpReply;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.handler.timeout.IdleStateEvent;
+import java.nio.ByteBuffer;
+import java.util.Optional;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The thin adapter between one Netty channel and its {@link SmtpSession}: it frames command
+ * lines, passes data bytes straight through, writes replies, and carries out what each
+ * {@link Step} says. It owns the inbound buffer so it can stop in the middle of pipelined input
+ * while blocking work runs, and discard what a client sent after STARTTLS.
+ */
+final class SmtpConnectionHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(SmtpConnectionHandler.class);
+
+    private final SmtpSession session;
+    private final LineFramer framer;
+    private final Supplier<SslContext> tls;
+    private final boolean implicitTls;
+    private ByteBuf buffer;
+    private boolean paused;
+    private boolean closing;
+
+    SmtpConnectionHandler(SmtpSession session, int maxLineLength, Supplier<SslContext> tls, boolean implicitTls) {
+        this.session = session;
+        this.framer = new LineFramer(maxLineLength);
+        this.tls = tls;
+        this.implicitTls = implicitTls;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        buffer = ctx.alloc().buffer(1024);
+        if (!implicitTls) {
+            handle(ctx, session.greet());
+            ctx.flush();
+        }
+        // With implicit TLS the greeting waits for the handshake (userEventTriggered).
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ByteBuf in = (ByteBuf) msg;
+        try {
+            if (closing) {
+                return;
+            }
+            buffer.writeBytes(in);
+        } finally {
+            in.release();
+        }
+        process(ctx);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        ctx.flush();
+        if (buffer != null) {
+            buffer.discardSomeReadBytes();
+        }
+    }
+
+    /** Works through buffered input until it runs out, the session waits, or the connection closes. */
+    private void process(ChannelHandlerContext ctx) {
+        while (!paused && !closing && buffer.isReadable()) {
+            if (session.receivingData()) {
+                ByteBuffer nio = buffer.nioBuffer();
+                Optional<Step> step = session.onData(nio);
+                buffer.skipBytes(nio.position());
+                if (step.isEmpty()) {
+                    return;
+                }
+                handle(ctx, step.get());
+                continue;
+            }
+            Frame frame = framer.next(buffer);
+            if (frame instanceof Frame.Line line) {
+                handle(ctx, session.onLine(line.bytes()));
+            } else if (frame instanceof Frame.TooLong) {
+                handle(ctx, session.onLineTooLong());
+            } else {
+                return;
+            }
+        }
+    }
+
+    private void handle(ChannelHandlerContext ctx, Step step) {
+        if (step instanceof Step.Await await) {
+            pause(ctx);
+            await.work().thenAccept(next -> ctx.executor().execute(() -> resume(ctx, next)));
+            return;
+        }
+        Step.Respond respond = (Step.Respond) step;
+        switch (respond.next()) {
+            case CLOSE -> {
+                closing = true;
+                write(ctx, respond.reply()).addListener(ChannelFutureListener.CLOSE);
+                ctx.flush();
+            }
+            case START_TLS -> startTls(ctx, respond.reply());
+            case COMMAND, DATA -> write(ctx, respond.reply());
+        }
+    }
+
+    private io.netty.channel.ChannelFuture write(ChannelHandlerContext ctx, SmtpReply reply) {
+        return ctx.write(Unpooled.wrappedBuffer(reply.encodeBytes()));
+    }
+
+    private void pause(ChannelHandlerContext ctx) {
+        paused = true;
+        ctx.channel().config().setAutoRead(false);
+        ctx.flush();
+    }
+
+    private void resume(ChannelHandlerContext ctx, Supplier<Step> next) {
+        if (!ctx.channel().isActive()) {
+            return;
+        }
+        paused = false;
+        handle(ctx, next.get());
+        ctx.flush();
+        if (!closing && !paused) {
+            ctx.channel().config().setAutoRead(true);
+            process(ctx);
+            ctx.flush();
+        }
+    }
+
+    /**
+     * RFC 3207 section 4.2 and the STARTTLS command-injection class of bugs: anything the client
+     * pipelined after STARTTLS arrived in plaintext and is thrown away. The SslHandler goes in
+     * before the 220 is written, marked to let that one reply out unencrypted, so no byte read
+     * after the reply can reach the session unencrypted.
+     */
+    private void startTls(ChannelHandlerContext ctx, SmtpReply ready) {
+        buffer.skipBytes(buffer.readableBytes());
+        SslHandler ssl = new SslHandler(tls.get().newEngine(ctx.alloc()), true);
+        ctx.pipeline().addFirst("tls", ssl);
+        paused = true; // nothing to process until the handshake completes
+        write(ctx, ready);
+        ctx.flush();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof SslHandshakeCompletionEvent done) {
+            if (!done.isSuccess()) {
+                log.info("client={} TLS handshake failed: {}", ctx.channel().remoteAddress(), done.cause().toString());
+                closing = true;
+                ctx.close();
+                return;
+            }
+            SSLSession tlsSession = ctx.pipeline().get(SslHandler.class).engine().getSession();
+            session.onTlsEstablished(tlsSession.getProtocol(), tlsSession.getCipherSuite());
+            paused = false;
+            if (implicitTls) {
+                handle(ctx, session.greet());
+            }
+            process(ctx);
+            ctx.flush();
+            return;
+        }
+        if (evt instanceof IdleStateEvent) {
+            handle(ctx, session.onIdleTimeout());
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        session.onClose();
+        if (buffer != null) {
+            buffer.release();
+            buffer = null;
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // Never a stack trace to the client; the log gets the reason.
+        log.info("client={} connection error: {}", ctx.channel().remoteAddress(), cause.toString());
+        closing = true;
+        ctx.close();
+    }
+}

@@ -1,0 +1,100 @@
+package dev.oauthrelay.server.listener;
+
+import dev.oauthrelay.policy.SubmissionPolicy;
+import dev.oauthrelay.server.config.LimitsConfig;
+import dev.oauthrelay.server.config.ListenerConfig;
+import dev.oauthrelay.server.config.RelayConfig;
+import dev.oauthrelay.session.SessionSettings;
+import dev.oauthrelay.session.SmtpSession;
+import dev.oauthrelay.spool.Spool;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The SMTP listeners: one bound socket per configured listener, all sharing one event loop group. */
+public final class SmtpServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(SmtpServer.class);
+
+    private final EventLoopGroup group;
+    private final Map<String, Channel> channels = new LinkedHashMap<>();
+    private final ConnectionLimiter limiter;
+
+    private SmtpServer(EventLoopGroup group, ConnectionLimiter limiter) {
+        this.group = group;
+        this.limiter = limiter;
+    }
+
+    public static SmtpServer start(RelayConfig config, SubmissionPolicy policy, Spool spool,
+                                   Supplier<SslContext> tls, Executor blocking, Clock clock) throws InterruptedException {
+        boolean epoll = Epoll.isAvailable();
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        LimitsConfig limits = config.limits();
+        SmtpServer server = new SmtpServer(new MultiThreadIoEventLoopGroup(io),
+                new ConnectionLimiter(limits.maxConnections(), limits.maxConnectionsPerAddress()));
+        try {
+            for (ListenerConfig listener : config.listeners()) {
+                SessionSettings settings = new SessionSettings(config.hostname(), listener.name(), listener.tls(),
+                        listener.allowPlaintextAuth(), limits.maxMessageSize(), limits.maxRecipients(),
+                        limits.maxErrors(), limits.minFreeSpace());
+                SmtpChannelInitializer init = new SmtpChannelInitializer(settings, server.limiter, tls,
+                        limits.idleTimeout(), limits.maxLineLength(),
+                        remote -> new SmtpSession(settings, remote.getAddress(), policy, spool, blocking, clock));
+                Channel ch = new ServerBootstrap()
+                        .group(server.group)
+                        .channel(channelType)
+                        .option(ChannelOption.SO_BACKLOG, 1024)
+                        .childOption(ChannelOption.TCP_NODELAY, true)
+                        .childHandler(init)
+                        .bind(new InetSocketAddress(listener.address(), listener.port()))
+                        .sync()
+                        .channel();
+                server.channels.put(listener.name(), ch);
+                log.info("listening: {} on {} tls={}", listener.name(), ch.localAddress(), listener.tls());
+            }
+        } catch (InterruptedException | RuntimeException e) {
+            server.close();
+            throw e;
+        }
+        return server;
+    }
+
+    /** The bound port of a listener (useful with port 0). */
+    public int port(String listenerName) {
+        Channel ch = channels.get(listenerName);
+        if (ch == null) {
+            throw new IllegalArgumentException("no listener named " + listenerName);
+        }
+        return ((InetSocketAddress) ch.localAddress()).getPort();
+    }
+
+    public ConnectionLimiter limiter() {
+        return limiter;
+    }
+
+    @Override
+    public void close() {
+        channels.values().forEach(Channel::close);
+        group.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

@@ -1,0 +1,5 @@
+/**
+ * The inbound side on the network: Netty listeners, TLS (implicit and STARTTLS), connection
+ * limits, and the thin handler that feeds each connection's bytes to its SMTP session.
+ */
+package dev.oauthrelay.server.listener;

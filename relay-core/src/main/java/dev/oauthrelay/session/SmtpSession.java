@@ -337,6 +337,9 @@ public final class SmtpSession {
                 id.value(), tlsProtocol, tlsCipher, envelope.receivedAt());
         SpoolWriter writer = null;
         try {
+            // Known compromise: creating the temp file and the buffered body writes happen on the
+            // I/O thread. They only reach the page cache; the slow part (fsync, rename, directory
+            // sync) runs on the blocking executor in commit(). Revisit with the benchmarks.
             writer = spool.begin(envelope);
             writer.write(ByteBuffer.wrap(received));
         } catch (IOException e) {

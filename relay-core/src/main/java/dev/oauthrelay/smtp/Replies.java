@@ -40,6 +40,7 @@ public final class Replies {
             SmtpReply.of(421, of(4, 7, 0), "Too many connections from your address, try again later").closing();
     public static final SmtpReply IDLE_TIMEOUT = SmtpReply.of(421, of(4, 4, 2), "Idle timeout, closing connection").closing();
     public static final SmtpReply SHUTTING_DOWN = SmtpReply.of(421, of(4, 3, 2), "Service shutting down, closing connection").closing();
+    public static final SmtpReply INTERNAL_ERROR = SmtpReply.of(421, of(4, 3, 0), "Local error, closing connection; try again later").closing();
     public static final SmtpReply TLS_UNAVAILABLE = SmtpReply.of(454, of(4, 7, 0), "TLS not available due to temporary reason");
 
     // 5xx: permanent for this command

@@ -37,6 +37,8 @@ import java.util.Optional;
  *   ! tls TLSv1.3              the transport finished a TLS handshake
  *   d line                     one data line (CRLF is added); "d ." ends the data
  *   = queued 1                 the spool holds this many committed messages
+ *   = tmp-empty                no temporary spool file is left behind
+ *   ! break-queue              the spool's queue directory becomes unusable (commits fail)
  * </pre>
  */
 public final class DialogueRunner {
@@ -130,6 +132,19 @@ public final class DialogueRunner {
                 assertThat(describe(last.reply())).as(where).startsWith(line.substring(2));
             } else if (line.startsWith("! tls ")) {
                 session.onTlsEstablished(line.substring(6).trim(), "TLS_AES_128_GCM_SHA256");
+            } else if (line.equals("! break-queue")) {
+                // A plain file where the queue directory was: the rename into the queue fails.
+                try (var entries = java.nio.file.Files.list(spool.queueDir())) {
+                    for (Path p : entries.toList()) {
+                        java.nio.file.Files.delete(p);
+                    }
+                }
+                java.nio.file.Files.delete(spool.queueDir());
+                java.nio.file.Files.writeString(spool.queueDir(), "not a directory");
+            } else if (line.equals("= tmp-empty")) {
+                try (var entries = java.nio.file.Files.list(spool.tmpDir())) {
+                    assertThat(entries.toList()).as(where).isEmpty();
+                }
             } else if (line.startsWith("= queued ")) {
                 assertThat(spool.queued()).as(where).hasSize(Integer.parseInt(line.substring(9).trim()));
             } else {

@@ -3,6 +3,7 @@ package dev.oauthrelay.server.listener;
 import dev.oauthrelay.server.listener.LineFramer.Frame;
 import dev.oauthrelay.session.SmtpSession;
 import dev.oauthrelay.session.Step;
+import dev.oauthrelay.smtp.Replies;
 import dev.oauthrelay.smtp.SmtpReply;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -197,9 +198,21 @@ final class SmtpConnectionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        // Never a stack trace to the client; the log gets the reason.
-        log.info("client={} connection error: {}", ctx.channel().remoteAddress(), cause.toString());
-        closing = true;
-        ctx.close();
+        // Never a stack trace to the client. A network error just ends the connection; anything
+        // else is a bug of ours: log it in full and tell the client to retry later.
+        if (cause instanceof java.io.IOException) {
+            log.info("client={} connection error: {}", ctx.channel().remoteAddress(), cause.toString());
+            closing = true;
+            ctx.close();
+            return;
+        }
+        log.error("client={} internal error, closing the connection", ctx.channel().remoteAddress(), cause);
+        if (!closing && ctx.channel().isActive()) {
+            closing = true;
+            ctx.writeAndFlush(Unpooled.wrappedBuffer(Replies.INTERNAL_ERROR.encodeBytes()))
+                    .addListener(ChannelFutureListener.CLOSE);
+        } else {
+            ctx.close();
+        }
     }
 }

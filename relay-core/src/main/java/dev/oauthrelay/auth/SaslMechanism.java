@@ -29,7 +29,11 @@ public sealed interface SaslMechanism permits SaslPlain, SaslLogin {
     /** The client's answer to the last challenge. */
     SaslStep next(String line);
 
+    /** Case-insensitive; names are ASCII (RFC 4422 section 3.1), so "logın" is not LOGIN. */
     static Optional<SaslMechanism> forName(String name) {
+        if (!name.chars().allMatch(c -> c < 0x80)) {
+            return Optional.empty();
+        }
         return switch (name.toUpperCase(Locale.ROOT)) {
             case "PLAIN" -> Optional.of(new SaslPlain());
             case "LOGIN" -> Optional.of(new SaslLogin());

@@ -39,7 +39,7 @@ public record Identity(String name, Kind kind, String mailbox, List<String> allo
             if (p.equals("*") || p.equals(lower)) {
                 return true;
             }
-            if (p.startsWith("@") && lower.endsWith(p) && lower.indexOf('@') == lower.length() - p.length()) {
+            if (p.startsWith("@") && lower.endsWith(p) && lower.lastIndexOf('@') == lower.length() - p.length()) {
                 return true;
             }
         }

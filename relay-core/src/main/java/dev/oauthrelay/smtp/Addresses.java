@@ -1,5 +1,7 @@
 package dev.oauthrelay.smtp;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * Mailbox syntax of RFC 5321 section 4.1.2, extended to UTF-8 by RFC 6531 section 3.3: a
  * dot-atom or quoted-string local part, then a domain of dot-separated labels or an address
@@ -7,7 +9,7 @@ package dev.oauthrelay.smtp;
  */
 public final class Addresses {
 
-    /** RFC 5321 section 4.5.3.1.1. */
+    /** RFC 5321 section 4.5.3.1.1, in octets (UTF-8 for RFC 6531 addresses). */
     private static final int MAX_LOCAL_PART = 64;
     /** RFC 5321 section 4.5.3.1.2. */
     private static final int MAX_DOMAIN = 255;
@@ -22,7 +24,7 @@ public final class Addresses {
         }
         String local = address.substring(0, at);
         String domain = address.substring(at + 1);
-        return local.length() <= MAX_LOCAL_PART && domain.length() <= MAX_DOMAIN
+        return local.getBytes(StandardCharsets.UTF_8).length <= MAX_LOCAL_PART && domain.length() <= MAX_DOMAIN
                 && (isDotAtom(local) || isQuotedString(local)) && isDomain(domain);
     }
 

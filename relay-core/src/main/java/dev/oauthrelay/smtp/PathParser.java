@@ -1,5 +1,6 @@
 package dev.oauthrelay.smtp;
 
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -54,10 +55,14 @@ public final class PathParser {
                 throw new SmtpSyntaxException(badAddress.withText("Missing address"));
             }
         }
-        if (path.length() + 2 > MAX_PATH) {
+        if (path.getBytes(StandardCharsets.UTF_8).length + 2 > MAX_PATH) {
             throw new SmtpSyntaxException(badAddress.withText("Address too long"));
         }
         String address = stripSourceRoute(path);
+        if (address.isEmpty() && !path.isEmpty()) {
+            // A source route with nothing after it ("<@relay:>") is neither a mailbox nor the null path.
+            throw new SmtpSyntaxException(badAddress);
+        }
         if (!address.isEmpty() && !Addresses.isValid(address)
                 && !(!nullAllowed && address.equalsIgnoreCase("postmaster"))) {
             throw new SmtpSyntaxException(badAddress);
@@ -115,9 +120,11 @@ public final class PathParser {
                 continue;
             }
             int eq = token.indexOf('=');
-            String key = (eq < 0 ? token : token.substring(0, eq)).toUpperCase(Locale.ROOT);
+            String rawKey = eq < 0 ? token : token.substring(0, eq);
+            String key = rawKey.toUpperCase(Locale.ROOT);
             String value = eq < 0 ? "" : token.substring(eq + 1);
-            if (!key.matches("[A-Z0-9][A-Z0-9-]*") || (eq >= 0 && (value.isEmpty() || value.indexOf('=') >= 0))) {
+            // Checked before upper-casing: "ſ".toUpperCase() is "S", but esmtp-keyword is ASCII.
+            if (!rawKey.matches("[A-Za-z0-9][A-Za-z0-9-]*") || (eq >= 0 && (value.isEmpty() || value.indexOf('=') >= 0))) {
                 throw new SmtpSyntaxException(Replies.SYNTAX.withText("Malformed parameter"));
             }
             if (out.putIfAbsent(key, value) != null) {

@@ -43,8 +43,15 @@ public enum Verb {
         return endsGroup;
     }
 
-    /** Case-insensitive lookup (RFC 5321 section 2.4: verbs are case-insensitive). */
+    /**
+     * Case-insensitive lookup (RFC 5321 section 2.4: verbs are case-insensitive). Verbs are ASCII:
+     * a word with any other character is unknown, so Unicode case mapping cannot turn a look-alike
+     * such as "maıl" (dotless i) or "ſtarttls" (long s) into a verb.
+     */
     public static Verb lookup(String word) {
+        if (!word.chars().allMatch(c -> c < 0x80)) {
+            return UNKNOWN;
+        }
         String upper = word.toUpperCase(Locale.ROOT);
         for (Verb v : values()) {
             if (v != UNKNOWN && v.name().equals(upper)) {

@@ -25,7 +25,7 @@ public final class Replies {
             "Commands: EHLO HELO MAIL RCPT DATA RSET NOOP QUIT VRFY HELP STARTTLS AUTH");
     public static final SmtpReply START_DATA = SmtpReply.of(354, "End data with <CR><LF>.<CR><LF>");
     /** RFC 4954 section 4: an empty server challenge for AUTH PLAIN without an initial response. */
-    public static final SmtpReply SASL_EMPTY_CHALLENGE = SmtpReply.of(334, " ");
+    public static final SmtpReply SASL_EMPTY_CHALLENGE = SmtpReply.of(334, "");
     /** The conventional AUTH LOGIN prompts ("Username:" and "Password:" in base64) old devices expect. */
     public static final SmtpReply SASL_LOGIN_USERNAME = SmtpReply.of(334, "VXNlcm5hbWU6");
     public static final SmtpReply SASL_LOGIN_PASSWORD = SmtpReply.of(334, "UGFzc3dvcmQ6");

@@ -57,7 +57,7 @@ class SaslPlainTest {
             assertThat(c.reply()).isEqualTo(Replies.SASL_EMPTY_CHALLENGE);
             assertThat(c.reply().code()).isEqualTo(334);
             assertThat(c.reply().status()).isNull();
-            assertThat(c.reply().encode()).startsWith("334 ").endsWith("\r\n").matches("334 \\s*\r\n");
+            assertThat(c.reply().encode()).startsWith("334 ").endsWith("\r\n").isEqualTo("334 \r\n");
         });
         assertThat(plain.next(b64("\0printer\0s3cret"))).isEqualTo(new SaslStep.Credentials("printer", "s3cret"));
     }

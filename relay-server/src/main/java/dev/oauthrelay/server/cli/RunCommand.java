@@ -32,7 +32,8 @@ final class RunCommand implements Callable<Integer> {
         try {
             loaded = ConfigLoader.load(Optional.ofNullable(config));
         } catch (InvalidConfigException e) {
-            System.err.println("relay: invalid configuration: " + e.getMessage());
+            // The message already starts with "invalid configuration".
+            System.err.println("relay: " + e.getMessage());
             return EXIT_BAD_CONFIG;
         }
         return runUntilStopped(loaded, null);

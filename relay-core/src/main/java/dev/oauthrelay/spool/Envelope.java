@@ -10,7 +10,7 @@ import java.util.Objects;
  * @param id             the queue id, also the spool file name
  * @param receivedAt     when the message was accepted
  * @param identity       name of the device account or trusted network
- * @param identityKind   {@value #KIND_ACCOUNT} or {@value #KIND_TRUSTED_NETWORK}
+ * @param identityKind   {@value #KIND_ACCOUNT}, {@value #KIND_TRUSTED_NETWORK} or {@value #KIND_RELAY}
  * @param mailbox        upstream mailbox the message will be sent as
  * @param mailFrom       reverse-path without brackets; {@code ""} for the null sender {@code <>}
  * @param mailParameters validated MAIL parameters as sent upstream later, e.g. {@code SIZE=1234},
@@ -35,6 +35,8 @@ public record Envelope(
 
     public static final String KIND_ACCOUNT = "account";
     public static final String KIND_TRUSTED_NETWORK = "trusted-network";
+    /** A message the relay wrote itself (a delivery status notification); never notified about. */
+    public static final String KIND_RELAY = "relay";
 
     public Envelope {
         Objects.requireNonNull(id, "id");
@@ -52,9 +54,10 @@ public record Envelope(
         if (recipients.isEmpty()) {
             throw new IllegalArgumentException("an envelope needs at least one recipient");
         }
-        if (!identityKind.equals(KIND_ACCOUNT) && !identityKind.equals(KIND_TRUSTED_NETWORK)) {
-            throw new IllegalArgumentException("identityKind must be \"" + KIND_ACCOUNT + "\" or \""
-                    + KIND_TRUSTED_NETWORK + "\": " + identityKind);
+        if (!identityKind.equals(KIND_ACCOUNT) && !identityKind.equals(KIND_TRUSTED_NETWORK)
+                && !identityKind.equals(KIND_RELAY)) {
+            throw new IllegalArgumentException("identityKind must be \"" + KIND_ACCOUNT + "\", \""
+                    + KIND_TRUSTED_NETWORK + "\" or \"" + KIND_RELAY + "\": " + identityKind);
         }
     }
 }

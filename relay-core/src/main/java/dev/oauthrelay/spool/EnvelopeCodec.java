@@ -160,6 +160,12 @@ final class EnvelopeCodec {
         return i;
     }
 
+    /** Reverses {@link #escape} for a whole value. */
+    static String unescape(String escaped) {
+        byte[] b = escaped.getBytes(StandardCharsets.UTF_8);
+        return unescape(b, 0, b.length);
+    }
+
     private static String unescape(byte[] b, int from, int to) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(to - from);
         for (int i = from; i < to; i++) {

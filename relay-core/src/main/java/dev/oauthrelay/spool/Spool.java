@@ -30,12 +30,17 @@ public final class Spool {
     private final Path tmpDir;
     private final Path queueDir;
     private final Path quarantineDir;
+    private final Path stateDir;
+    private final Path deadLetterDir;
     private final DurableOps ops;
+    private final List<java.util.function.Consumer<QueueId>> commitListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private Spool(Path root, DurableOps ops) {
         this.tmpDir = root.resolve("tmp");
         this.queueDir = root.resolve("queue");
         this.quarantineDir = root.resolve("quarantine");
+        this.stateDir = root.resolve("state");
+        this.deadLetterDir = root.resolve("deadletter");
         this.ops = ops;
     }
 
@@ -48,7 +53,7 @@ public final class Spool {
         Path root = dataDir.resolve("spool");
         Spool spool = new Spool(root, ops);
         boolean created = false;
-        for (Path dir : List.of(spool.tmpDir, spool.queueDir, spool.quarantineDir)) {
+        for (Path dir : List.of(spool.tmpDir, spool.queueDir, spool.quarantineDir, spool.stateDir, spool.deadLetterDir)) {
             if (!Files.isDirectory(dir)) {
                 Files.createDirectories(dir, OwnerOnly.directory(dataDir));
                 created = true;
@@ -69,7 +74,14 @@ public final class Spool {
 
     /** Creates {@code tmp/<id>.msg} and writes the envelope section; the body follows via the writer. */
     public SpoolWriter begin(Envelope envelope) throws IOException {
-        return SpoolWriter.begin(tmpDir, queueDir, ops, envelope);
+        SpoolWriter writer = SpoolWriter.begin(tmpDir, queueDir, ops, envelope);
+        writer.onCommit(id -> commitListeners.forEach(l -> l.accept(id)));
+        return writer;
+    }
+
+    /** Called (on the committing thread) with the id of every message once it is durable. */
+    public void addCommitListener(java.util.function.Consumer<QueueId> listener) {
+        commitListeners.add(listener);
     }
 
     /**
@@ -97,6 +109,7 @@ public final class Spool {
             ops.syncDirectory(queueDir);
             ops.syncDirectory(quarantineDir);
         }
+        removeOrphanStates(valid);
         Collections.sort(valid);
         log.info("Spool recovered: {} queued, {} unfinished temp files removed, {} quarantined",
                 valid.size(), removed, quarantined);
@@ -165,10 +178,98 @@ public final class Spool {
         return SpoolFileReader.read(queueDir.resolve(SpoolFormat.fileName(id)), id);
     }
 
-    /** Deletes the entry (if present: safe to retry) and fsyncs {@code queue/} so it stays deleted. */
+    /**
+     * Deletes the entry (if present: safe to retry) and fsyncs {@code queue/} so it stays deleted;
+     * then its delivery state (a leftover state file is harmless and removed at start-up).
+     */
     public void remove(QueueId id) throws IOException {
         Files.deleteIfExists(queueDir.resolve(SpoolFormat.fileName(id)));
         ops.syncDirectory(queueDir);
+        Files.deleteIfExists(stateFile(id));
+    }
+
+    /** The delivery state of a queued message, or empty if none was written yet (or it is unreadable). */
+    public java.util.Optional<DeliveryState> readState(QueueId id) throws IOException {
+        Path file = stateFile(id);
+        if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+            return java.util.Optional.empty();
+        }
+        try {
+            return java.util.Optional.of(StateCodec.decode(Files.readAllBytes(file)));
+        } catch (IllegalArgumentException | java.time.format.DateTimeParseException e) {
+            // Starting over re-sends pending recipients at worst; it never loses the message.
+            log.warn("Ignoring unreadable delivery state {} ({}); delivery starts over", file, e.getMessage());
+            return java.util.Optional.empty();
+        }
+    }
+
+    /** Replaces the delivery state atomically and durably (write, force, rename, directory sync). */
+    public void writeState(QueueId id, DeliveryState state) throws IOException {
+        writeDurably(stateFile(id), StateCodec.encode(state), stateDir);
+    }
+
+    /**
+     * Moves a message that failed permanently to {@code deadletter/}, with a report beside it
+     * ({@code <id>.report}: the upstream replies). It is kept for the operator, never retried.
+     */
+    public void deadLetter(QueueId id, String report) throws IOException {
+        String name = SpoolFormat.fileName(id);
+        writeDurably(deadLetterDir.resolve(id.value() + ".report"), report.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                deadLetterDir);
+        ops.atomicMove(queueDir.resolve(name), deadLetterDir.resolve(name));
+        ops.syncDirectory(deadLetterDir);
+        ops.syncDirectory(queueDir);
+        Files.deleteIfExists(stateFile(id));
+    }
+
+    /** Messages in {@code deadletter/}, sorted by id. */
+    public List<QueueId> deadLettered() throws IOException {
+        List<QueueId> ids = new ArrayList<>();
+        for (Path entry : list(deadLetterDir)) {
+            QueueId id = SpoolFormat.idFromFileName(entry.getFileName().toString());
+            if (id != null) {
+                ids.add(id);
+            }
+        }
+        Collections.sort(ids);
+        return ids;
+    }
+
+    /** The report written when a message was dead-lettered. */
+    public String deadLetterReport(QueueId id) throws IOException {
+        return Files.readString(deadLetterDir.resolve(id.value() + ".report"));
+    }
+
+    private void writeDurably(Path target, byte[] content, Path dir) throws IOException {
+        Path tmp = tmpDir.resolve(target.getFileName() + ".tmp");
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp,
+                java.util.EnumSet.of(java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE,
+                        java.nio.file.StandardOpenOption.TRUNCATE_EXISTING), OwnerOnly.file(tmpDir))) {
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(content);
+            while (buf.hasRemaining()) {
+                ch.write(buf);
+            }
+            ops.force(ch);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+        ops.atomicMove(tmp, target);
+        ops.syncDirectory(dir);
+    }
+
+    private Path stateFile(QueueId id) {
+        return stateDir.resolve(id.value() + ".state");
+    }
+
+    private void removeOrphanStates(List<QueueId> queued) throws IOException {
+        java.util.Set<String> live = new java.util.HashSet<>();
+        queued.forEach(id -> live.add(id.value() + ".state"));
+        for (Path state : list(stateDir)) {
+            if (!live.contains(state.getFileName().toString())) {
+                Files.deleteIfExists(state);
+            }
+        }
     }
 
     /** Bytes free for this process on the spool's file store. */
@@ -186,6 +287,10 @@ public final class Spool {
 
     public Path tmpDir() {
         return tmpDir;
+    }
+
+    public Path deadLetterDir() {
+        return deadLetterDir;
     }
 
     private static List<Path> list(Path dir) throws IOException {

@@ -132,6 +132,7 @@ public final class SpoolWriter implements Closeable {
             ops.syncDirectory(queueDir);
             ok = true;
             state = State.COMMITTED;
+            notifyCommitted();
         } finally {
             if (!ok) {
                 state = State.ABORTED;
@@ -141,6 +142,22 @@ public final class SpoolWriter implements Closeable {
                 }
                 deleteQuietly(tmpFile);
             }
+        }
+    }
+
+    private java.util.function.Consumer<QueueId> onCommit = id -> { };
+
+    /** Called once the entry is durable (the spool uses it to hand new messages to delivery). */
+    void onCommit(java.util.function.Consumer<QueueId> listener) {
+        this.onCommit = listener;
+    }
+
+    private void notifyCommitted() {
+        try {
+            onCommit.accept(id);
+        } catch (RuntimeException e) {
+            // The message is safely queued either way; delivery will find it on its next scan.
+            log.warn("commit listener failed for {}: {}", id, e.toString());
         }
     }
 

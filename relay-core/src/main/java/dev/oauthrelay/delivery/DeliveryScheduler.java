@@ -1,0 +1,291 @@
+package dev.oauthrelay.delivery;
+
+import dev.oauthrelay.spool.DeliveryState;
+import dev.oauthrelay.spool.Envelope;
+import dev.oauthrelay.spool.QueueId;
+import dev.oauthrelay.spool.Spool;
+import dev.oauthrelay.spool.StoredMessage;
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Moves queued messages upstream: each attempt submits the recipients still pending, the
+ * {@link OutcomeClassifier} decides per recipient, and the result is written to the spool before
+ * anything else happens, so a recipient the upstream accepted is never sent again.
+ *
+ * <p>Scheduling decisions (what is ready, what runs, what waits) are made on the single
+ * {@code timer} thread; file work runs on {@code io}; the upstream runs its own threads. At most
+ * {@code maxConcurrent} attempts run at once; the upstream client limits connections per mailbox.
+ */
+public final class DeliveryScheduler implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(DeliveryScheduler.class);
+
+    private final Spool spool;
+    private final Upstream upstream;
+    private final RetryPolicy retry;
+    private final Notifier notifier;
+    private final Clock clock;
+    private final ScheduledExecutorService timer;
+    private final Executor io;
+    private final int maxConcurrent;
+    private final RandomGenerator random = RandomGenerator.getDefault();
+
+    // Owned by the timer thread.
+    private final ArrayDeque<QueueId> ready = new ArrayDeque<>();
+    private final Set<QueueId> queuedOrActive = new HashSet<>();
+    private final Set<QueueId> active = new HashSet<>();
+    private final Map<QueueId, ScheduledFuture<?>> waiting = new HashMap<>();
+    private volatile boolean closed;
+
+    private final AtomicLong delivered = new AtomicLong();
+    private final AtomicLong deferred = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong possibleDuplicates = new AtomicLong();
+
+    public DeliveryScheduler(Spool spool, Upstream upstream, RetryPolicy retry, Notifier notifier, Clock clock,
+                             ScheduledExecutorService timer, Executor io, int maxConcurrent) {
+        this.spool = spool;
+        this.upstream = upstream;
+        this.retry = retry;
+        this.notifier = notifier;
+        this.clock = clock;
+        this.timer = timer;
+        this.io = io;
+        this.maxConcurrent = maxConcurrent;
+    }
+
+    /** Picks up what was queued before a restart, each at its recorded next attempt time. */
+    public void start(List<QueueId> recovered) {
+        io.execute(() -> {
+            for (QueueId id : recovered) {
+                Instant next = Instant.EPOCH;
+                try {
+                    next = spool.readState(id).map(DeliveryState::nextAttempt).orElse(Instant.EPOCH);
+                } catch (IOException e) {
+                    log.warn("cannot read delivery state of {}: {}", id, e.toString());
+                }
+                Duration wait = Duration.between(clock.instant(), next);
+                schedule(id, wait.isNegative() ? Duration.ZERO : wait);
+            }
+        });
+    }
+
+    /** A new message is durable: try it now. Safe from any thread. */
+    public void enqueue(QueueId id) {
+        schedule(id, Duration.ZERO);
+    }
+
+    private void schedule(QueueId id, Duration delay) {
+        if (closed) {
+            return;
+        }
+        timer.execute(() -> {
+            if (active.contains(id) || ready.contains(id)) {
+                return;
+            }
+            ScheduledFuture<?> old = waiting.remove(id);
+            if (old != null) {
+                old.cancel(false);
+            }
+            if (delay.isZero()) {
+                makeReady(id);
+            } else {
+                waiting.put(id, timer.schedule(() -> {
+                    waiting.remove(id);
+                    makeReady(id);
+                }, delay.toMillis(), TimeUnit.MILLISECONDS));
+            }
+        });
+    }
+
+    private void makeReady(QueueId id) {
+        if (queuedOrActive.add(id)) {
+            ready.add(id);
+        }
+        pump();
+    }
+
+    private void pump() {
+        while (!closed && active.size() < maxConcurrent && !ready.isEmpty()) {
+            QueueId id = ready.poll();
+            active.add(id);
+            io.execute(() -> attempt(id));
+        }
+    }
+
+    /** Called on the timer thread when an attempt is over; {@code retryIn} is null if the message is done. */
+    private void attemptOver(QueueId id, Duration retryIn) {
+        active.remove(id);
+        queuedOrActive.remove(id);
+        if (retryIn != null && !closed) {
+            waiting.put(id, timer.schedule(() -> {
+                waiting.remove(id);
+                makeReady(id);
+            }, retryIn.toMillis(), TimeUnit.MILLISECONDS));
+        }
+        pump();
+    }
+
+    private void over(QueueId id, Duration retryIn) {
+        if (!closed) {
+            timer.execute(() -> attemptOver(id, retryIn));
+        }
+    }
+
+    /** Runs on the io executor. */
+    private void attempt(QueueId id) {
+        StoredMessage message;
+        DeliveryState state;
+        try {
+            message = spool.read(id);
+            state = spool.readState(id).orElseGet(() -> DeliveryState.initial(message.envelope()));
+        } catch (NoSuchFileException e) {
+            over(id, null); // removed meanwhile (an operator deleted it)
+            return;
+        } catch (IOException e) {
+            log.error("cannot read queued message {}: {}; it stays queued and is quarantined at the next start",
+                    id, e.toString());
+            over(id, null);
+            return;
+        }
+        if (state.finished()) {
+            finish(id, message, state);
+            return;
+        }
+        Envelope env = message.envelope();
+        List<String> pending = state.pending();
+        Submission submission = new Submission(env.mailbox(), env.mailFrom(), env.mailParameters(), pending,
+                message.bodySize(), message::openBody);
+        upstream.submit(submission)
+                .whenComplete((result, error) -> io.execute(() -> {
+                    AttemptResult r = error == null ? result
+                            : new AttemptResult.Failed(AttemptResult.Stage.CONNECTION_LOST, null, error.toString(), false);
+                    record(id, message, state, pending, r);
+                }));
+    }
+
+    /** Applies one attempt's result to the state and writes it down. Runs on the io executor. */
+    private void record(QueueId id, StoredMessage message, DeliveryState before, List<String> pending, AttemptResult result) {
+        Map<String, RecipientOutcome> outcomes = OutcomeClassifier.classify(result, pending);
+        Map<String, DeliveryState.RecipientStatus> recipients = new LinkedHashMap<>(before.recipients());
+        String lastError = "";
+        for (Map.Entry<String, RecipientOutcome> e : outcomes.entrySet()) {
+            if (e.getValue() instanceof RecipientOutcome.Delivered d) {
+                recipients.put(e.getKey(), new DeliveryState.RecipientStatus(DeliveryState.Status.DELIVERED, d.reply()));
+            } else if (e.getValue() instanceof RecipientOutcome.Failed f) {
+                recipients.put(e.getKey(), new DeliveryState.RecipientStatus(DeliveryState.Status.FAILED, f.reply()));
+            } else if (lastError.isEmpty()) {
+                lastError = ((RecipientOutcome.Deferred) e.getValue()).reason();
+            }
+        }
+        boolean duplicate = before.possibleDuplicate();
+        if (result instanceof AttemptResult.Failed f && f.afterFinalDot()) {
+            // RFC 5321 section 4.1.1.4 / 6.1: without the reply we cannot know whether the upstream
+            // took the message. Retrying may duplicate it; not retrying may lose it. We retry.
+            duplicate = true;
+            possibleDuplicates.incrementAndGet();
+            log.warn("message {}: connection lost after the final dot ({}); retrying, which may deliver it twice",
+                    id, f.reason());
+        }
+        Instant now = clock.instant();
+        DeliveryState after = new DeliveryState(before.attempts() + 1, now, lastError, duplicate, recipients);
+        Envelope env = message.envelope();
+        if (!after.finished() && retry.expired(env.receivedAt(), now)) {
+            after = expire(after, now);
+        }
+        if (after.finished()) {
+            finish(id, message, after);
+            return;
+        }
+        deferred.incrementAndGet();
+        Duration delay = retry.delayAfter(after.attempts(), random);
+        after = new DeliveryState(after.attempts(), now.plus(delay), after.lastError(), after.possibleDuplicate(),
+                after.recipients());
+        try {
+            spool.writeState(id, after);
+        } catch (IOException e) {
+            log.error("message {}: cannot write delivery state ({}); delivered recipients may be sent again", id, e.toString());
+        }
+        log.info("deferred id={} mailbox={} attempt={} pending={} retry-in={}s reason={}", id, env.mailbox(),
+                after.attempts(), after.pending().size(), delay.toSeconds(), lastError);
+        over(id, delay);
+    }
+
+    private static DeliveryState expire(DeliveryState s, Instant now) {
+        Map<String, DeliveryState.RecipientStatus> r = new LinkedHashMap<>(s.recipients());
+        for (String pending : s.pending()) {
+            r.put(pending, new DeliveryState.RecipientStatus(DeliveryState.Status.FAILED,
+                    "4.4.7 message expired after " + s.attempts() + " attempts; last error: " + s.lastError()));
+        }
+        return new DeliveryState(s.attempts(), now, s.lastError(), s.possibleDuplicate(), r);
+    }
+
+    /** Every recipient is decided: remove the message, or dead-letter it and notify. */
+    private void finish(QueueId id, StoredMessage message, DeliveryState state) {
+        Envelope env = message.envelope();
+        try {
+            if (state.failed().isEmpty()) {
+                spool.remove(id);
+                delivered.incrementAndGet();
+                log.info("delivered id={} mailbox={} recipients={} attempts={}", id, env.mailbox(),
+                        state.recipients().size(), state.attempts());
+            } else {
+                failed.incrementAndGet();
+                log.warn("failed id={} mailbox={} failed-recipients={} {}", id, env.mailbox(), state.failed(),
+                        state.recipients().get(state.failed().get(0)).reply());
+                notifier.permanentFailure(message, state);
+                spool.deadLetter(id, DeadLetterReport.render(env, state));
+            }
+            over(id, null);
+        } catch (IOException | RuntimeException e) {
+            log.error("message {}: cannot finish ({}); will try again", id, e.toString());
+            over(id, retry.delayAfter(Math.max(1, state.attempts()), random));
+        }
+    }
+
+    public long deliveredCount() {
+        return delivered.get();
+    }
+
+    public long deferredCount() {
+        return deferred.get();
+    }
+
+    public long failedCount() {
+        return failed.get();
+    }
+
+    public long possibleDuplicateCount() {
+        return possibleDuplicates.get();
+    }
+
+    /** Stops scheduling; attempts in flight finish on their own and their state is written. */
+    @Override
+    public void close() {
+        closed = true;
+        timer.execute(() -> {
+            waiting.values().forEach(f -> f.cancel(false));
+            waiting.clear();
+            ready.clear();
+        });
+    }
+}

@@ -162,8 +162,12 @@ public final class Spool {
 
     /** Committed entries, sorted by id (arrival order). Names only; {@link #read} validates. */
     public List<QueueId> queued() throws IOException {
+        return messageIds(queueDir);
+    }
+
+    private static List<QueueId> messageIds(Path dir) throws IOException {
         List<QueueId> ids = new ArrayList<>();
-        for (Path entry : list(queueDir)) {
+        for (Path entry : list(dir)) {
             QueueId id = SpoolFormat.idFromFileName(entry.getFileName().toString());
             if (id != null) {
                 ids.add(id);
@@ -224,15 +228,7 @@ public final class Spool {
 
     /** Messages in {@code deadletter/}, sorted by id. */
     public List<QueueId> deadLettered() throws IOException {
-        List<QueueId> ids = new ArrayList<>();
-        for (Path entry : list(deadLetterDir)) {
-            QueueId id = SpoolFormat.idFromFileName(entry.getFileName().toString());
-            if (id != null) {
-                ids.add(id);
-            }
-        }
-        Collections.sort(ids);
-        return ids;
+        return messageIds(deadLetterDir);
     }
 
     /** The report written when a message was dead-lettered. */

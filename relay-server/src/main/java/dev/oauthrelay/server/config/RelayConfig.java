@@ -17,10 +17,14 @@ import java.util.Objects;
  * @param accounts        device accounts (AUTH); usernames are unique, ignoring case
  * @param trustedNetworks networks that may submit without AUTH, in configuration order
  * @param limits          protocol and resource limits
+ * @param upstream        where and how mail is submitted (Exchange Online by default)
+ * @param oauth           the app registration tokens come from; empty: mail is queued, not delivered
+ * @param delivery        retries, give-up and failure notices
  */
 public record RelayConfig(String hostname, Path dataDir, List<ListenerConfig> listeners, TlsConfig tls,
                           List<DeviceAccount> accounts, List<TrustedNetwork> trustedNetworks,
-                          LimitsConfig limits) {
+                          LimitsConfig limits, dev.oauthrelay.server.upstream.UpstreamSettings upstream,
+                          java.util.Optional<dev.oauthrelay.server.oauth.OAuthSettings> oauth, DeliveryConfig delivery) {
 
     public RelayConfig {
         Objects.requireNonNull(hostname, "hostname");
@@ -30,5 +34,8 @@ public record RelayConfig(String hostname, Path dataDir, List<ListenerConfig> li
         accounts = List.copyOf(accounts);
         trustedNetworks = List.copyOf(trustedNetworks);
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(upstream, "upstream");
+        Objects.requireNonNull(oauth, "oauth");
+        Objects.requireNonNull(delivery, "delivery");
     }
 }

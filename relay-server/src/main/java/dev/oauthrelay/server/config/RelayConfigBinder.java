@@ -68,6 +68,7 @@ final class RelayConfigBinder {
         if (hostname != null && (hostname.length() > 253 || !HOSTNAME.matcher(hostname).matches())) {
             relay.reject("hostname", "a host name such as relay.example.com (letters, digits, '-', '.'),"
                     + " or an address literal such as [192.0.2.1]", false);
+            hostname = null; // reported; and the upstream EHLO name needs a valid one
         }
         Path dataDir = path(relay, "data-dir", "a directory path", true);
         List<ListenerConfig> listeners = listeners(relay);
@@ -78,10 +79,18 @@ final class RelayConfigBinder {
         List<TrustedNetwork> networks = identities.trustedNetworks(relay);
         Section limitsSection = relay.section("limits");
         LimitsConfig limits = limitsSection == null ? null : limits(limitsSection);
+        Section upstreamSection = relay.section("upstream");
+        var upstream = upstreamSection == null || hostname == null ? null
+                : DeliveryBinder.upstream(upstreamSection, hostname);
+        Section oauthSection = relay.section("oauth");
+        var oauth = oauthSection == null ? java.util.Optional.<dev.oauthrelay.server.oauth.OAuthSettings>empty()
+                : DeliveryBinder.oauth(oauthSection);
+        Section deliverySection = relay.section("delivery");
+        DeliveryConfig delivery = deliverySection == null ? null : DeliveryBinder.delivery(deliverySection);
         if (!problems.isEmpty()) {
             return null;
         }
-        return new RelayConfig(hostname, dataDir, listeners, tls, accounts, networks, limits);
+        return new RelayConfig(hostname, dataDir, listeners, tls, accounts, networks, limits, upstream, oauth, delivery);
     }
 
     private List<ListenerConfig> listeners(Section relay) {
@@ -235,7 +244,7 @@ final class RelayConfigBinder {
         return value;
     }
 
-    private static Path path(Section s, String key, String expect, boolean required) {
+    static Path path(Section s, String key, String expect, boolean required) {
         String value = s.string(key, expect, required);
         if (value == null) {
             return null;

@@ -103,6 +103,10 @@ final class Section {
         return get(key, expect, required, secret, Config::getString);
     }
 
+    Double number(String key, String expect, boolean required) {
+        return get(key, expect, required, false, Config::getDouble);
+    }
+
     Boolean bool(String key, String expect, boolean required) {
         return get(key, expect, required, false, Config::getBoolean);
     }

@@ -1,0 +1,208 @@
+package dev.oauthrelay.server.config;
+
+import dev.oauthrelay.delivery.RetryPolicy;
+import dev.oauthrelay.server.oauth.OAuthSettings;
+import dev.oauthrelay.server.upstream.TlsMode;
+import dev.oauthrelay.server.upstream.UpstreamSettings;
+import dev.oauthrelay.smtp.Addresses;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+
+/** Binds {@code relay.upstream}, {@code relay.oauth} and {@code relay.delivery}. */
+final class DeliveryBinder {
+
+    private DeliveryBinder() {
+    }
+
+    static UpstreamSettings upstream(Section u, String ehloName) {
+        String host = u.string("host", "a host name such as smtp.office365.com", true);
+        Integer port = u.integer("port", "a port number 1..65535", true);
+        if (port != null && (port < 1 || port > 65535)) {
+            u.reject("port", "a port number 1..65535", false);
+            port = null;
+        }
+        TlsMode tls = null;
+        String mode = u.string("tls", "starttls or implicit", true);
+        if (mode != null) {
+            try {
+                tls = TlsMode.valueOf(mode.strip().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                u.reject("tls", "starttls or implicit (the upstream is never plaintext)", false);
+            }
+        }
+        Path trust = RelayConfigBinder.path(u, "trusted-certificates", "a path to a PEM file of CA certificates", false);
+        Integer perMailbox = positive(u, "max-connections-per-mailbox");
+        Duration connect = positive(u, "connect-timeout", "a duration such as 30s");
+        Duration command = positive(u, "command-timeout", "a duration such as 5m");
+        Duration data = positive(u, "data-timeout", "a duration such as 10m");
+        Duration idle = positive(u, "idle-timeout", "a duration such as 60s");
+        if (host == null || port == null || tls == null || perMailbox == null || connect == null || command == null
+                || data == null || idle == null) {
+            return null;
+        }
+        try {
+            return new UpstreamSettings(host.strip(), port, tls, Optional.ofNullable(trust), ehloName, perMailbox,
+                    connect, command, data, idle);
+        } catch (IllegalArgumentException e) {
+            u.problem("host", e.getMessage());
+            return null;
+        }
+    }
+
+    /** Empty when neither tenant-id nor client-id is set: the relay then queues without delivering. */
+    static Optional<OAuthSettings> oauth(Section o) {
+        String tenant = o.string("tenant-id", "the directory (tenant) id, a GUID", false);
+        String client = o.string("client-id", "the application (client) id, a GUID", false);
+        if (tenant == null && client == null) {
+            return Optional.empty();
+        }
+        if (tenant == null || tenant.isBlank()) {
+            o.problem("tenant-id", "is missing: client-id is set, and the two go together");
+            return Optional.empty();
+        }
+        if (client == null || client.isBlank()) {
+            o.problem("client-id", "is missing: tenant-id is set, and the two go together");
+            return Optional.empty();
+        }
+        String secret = o.string("client-secret", "the client secret (text)", false, true);
+        Path secretFile = RelayConfigBinder.path(o, "client-secret-file", "a path to a file holding the client secret", false);
+        if (secret != null && secretFile != null) {
+            o.problem("client-secret-file", "set client-secret or client-secret-file, not both");
+        }
+        if (secretFile != null) {
+            secret = readSecret(o, "client-secret-file", secretFile);
+        }
+        Path certificate = RelayConfigBinder.path(o, "certificate", "a path to a PEM certificate", false);
+        Path privateKey = RelayConfigBinder.path(o, "private-key", "a path to a PEM private key", false);
+        Path pkcs12 = RelayConfigBinder.path(o, "pkcs12", "a path to a PKCS#12 (.pfx/.p12) file", false);
+        String pkcs12Password = o.string("pkcs12-password", "the PKCS#12 password (text)", false, true);
+        Path pkcs12PasswordFile = RelayConfigBinder.path(o, "pkcs12-password-file", "a path to a file holding the PKCS#12 password", false);
+        if (pkcs12PasswordFile != null) {
+            pkcs12Password = readSecret(o, "pkcs12-password-file", pkcs12PasswordFile);
+        }
+        if ((certificate == null) != (privateKey == null)) {
+            o.problem(certificate == null ? "certificate" : "private-key",
+                    "is missing: certificate and private-key go together");
+        }
+        int credentials = (secret != null ? 1 : 0) + (certificate != null || privateKey != null ? 1 : 0) + (pkcs12 != null ? 1 : 0);
+        if (credentials != 1) {
+            o.problem("client-secret", credentials == 0
+                    ? "no credential: set client-secret (or RELAY_OAUTH_CLIENT_SECRET, or client-secret-file), "
+                    + "or certificate + private-key, or pkcs12"
+                    : "more than one credential: set only one of client-secret, certificate + private-key, pkcs12");
+            return Optional.empty();
+        }
+        String authority = o.string("authority", "an https URL such as https://login.microsoftonline.com/<tenant>/", false);
+        String scope = o.string("scope", "a scope such as https://outlook.office365.com/.default", true);
+        Path trust = RelayConfigBinder.path(o, "trusted-certificates", "a path to a PEM file of CA certificates", false);
+        if (scope == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new OAuthSettings(tenant.strip(), client.strip(), Optional.ofNullable(secret),
+                    Optional.ofNullable(certificate), Optional.ofNullable(privateKey), Optional.ofNullable(pkcs12),
+                    Optional.ofNullable(pkcs12Password),
+                    authority == null ? OAuthSettings.defaultAuthority(tenant.strip()) : authority.strip(), scope.strip(),
+                    Optional.ofNullable(trust)));
+        } catch (IllegalArgumentException e) {
+            // OAuthSettings' messages name the setting, never the secret.
+            o.problem(authority != null ? "authority" : "tenant-id", e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private static String readSecret(Section s, String key, Path file) {
+        try {
+            String value = Files.readString(file, StandardCharsets.UTF_8).strip();
+            if (value.isEmpty()) {
+                s.problem(key, "the file " + file + " is empty");
+                return null;
+            }
+            return value;
+        } catch (IOException e) {
+            s.problem(key, "cannot read " + file + ": " + e.getClass().getSimpleName());
+            return null;
+        }
+    }
+
+    static DeliveryConfig delivery(Section d) {
+        Integer maxConcurrent = positive(d, "max-concurrent");
+        Section r = d.section("retry");
+        RetryPolicy retry = r == null ? null : retry(r);
+        Section n = d.section("notify");
+        Optional<String> mailbox = Optional.empty();
+        Optional<String> admin = Optional.empty();
+        Boolean sender = null;
+        if (n != null) {
+            mailbox = address(n, "mailbox");
+            admin = address(n, "admin");
+            sender = n.bool("original-sender", "true or false", true);
+            if (mailbox.isEmpty() && (admin.isPresent() || Boolean.TRUE.equals(sender))) {
+                n.problem("mailbox", "is missing: notices need a mailbox to be sent as");
+            }
+        }
+        if (maxConcurrent == null || retry == null || sender == null) {
+            return null;
+        }
+        return new DeliveryConfig(maxConcurrent, retry, mailbox, admin, sender);
+    }
+
+    private static RetryPolicy retry(Section r) {
+        Duration initial = positive(r, "initial-delay", "a duration such as 1m");
+        Double multiplier = r.number("multiplier", "a number of 1 or more, such as 2", true);
+        if (multiplier != null && multiplier < 1) {
+            r.reject("multiplier", "a number of 1 or more, such as 2", false);
+            multiplier = null;
+        }
+        Duration max = positive(r, "max-delay", "a duration such as 1h");
+        Double jitter = r.number("jitter", "a fraction from 0 to below 1, such as 0.2", true);
+        if (jitter != null && (jitter < 0 || jitter >= 1)) {
+            r.reject("jitter", "a fraction from 0 to below 1, such as 0.2", false);
+            jitter = null;
+        }
+        Duration maxAge = positive(r, "max-age", "a duration such as 5d");
+        if (initial != null && max != null && max.compareTo(initial) < 0) {
+            r.problem("max-delay", "must be at least initial-delay (" + initial + ")");
+            return null;
+        }
+        if (initial == null || multiplier == null || max == null || jitter == null || maxAge == null) {
+            return null;
+        }
+        return new RetryPolicy(initial, multiplier, max, jitter, maxAge);
+    }
+
+    private static Optional<String> address(Section s, String key) {
+        String value = s.string(key, "an e-mail address", false);
+        if (value == null) {
+            return Optional.empty();
+        }
+        if (!Addresses.isValid(value.strip())) {
+            s.reject(key, "an e-mail address such as relay@contoso.com", false);
+            return Optional.empty();
+        }
+        return Optional.of(value.strip());
+    }
+
+    private static Integer positive(Section s, String key) {
+        Integer v = s.integer(key, "a positive whole number", true);
+        if (v != null && v < 1) {
+            s.reject(key, "a positive whole number", false);
+            return null;
+        }
+        return v;
+    }
+
+    private static Duration positive(Section s, String key, String expect) {
+        Duration d = s.duration(key, expect, true);
+        if (d != null && (d.isNegative() || d.isZero())) {
+            s.reject(key, expect, false);
+            return null;
+        }
+        return d;
+    }
+}

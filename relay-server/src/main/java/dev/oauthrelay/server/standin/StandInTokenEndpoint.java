@@ -1,0 +1,444 @@
+package dev.oauthrelay.server.standin;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import dev.oauthrelay.server.tls.PemFiles;
+import dev.oauthrelay.server.tls.SelfSignedCertificate;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A stand-in for Entra ID's token endpoint ({@code POST /<tenant>/oauth2/v2.0/token}, client
+ * credentials with a secret or a certificate assertion) on {@code https://localhost:<port>/}. It
+ * answers in Entra's shapes, so MSAL4J and the relay's error handling see what they would see in
+ * production, and its tokens are JWT-shaped with the claims Exchange Online tokens carry.
+ *
+ * <p>The tokens are not signed (the third part is random): only {@link #isValid(String)}, used by
+ * the upstream stand-in, decides whether one is good.
+ *
+ * <p>Controls for tests and the demo: client registrations, token lifetime, latency, outage
+ * ({@link #setDown}), canned failures ({@link #failNext}) and revocation.
+ */
+public final class StandInTokenEndpoint implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(StandInTokenEndpoint.class);
+
+    public static final String DEFAULT_TENANT = "11111111-2222-3333-4444-555555555555";
+    public static final String DEFAULT_SCOPE = "https://outlook.office365.com/.default";
+    public static final String SEND_AS_APP_ROLE = "SMTP.SendAsApp";
+
+    /** Entra adds these to every request made through MSAL; they say nothing about the resource. */
+    private static final Set<String> OIDC_SCOPES = Set.of("openid", "profile", "offline_access");
+
+    private final String tenantId;
+    private final Path certificatePath;
+    private final SSLContext sslContext;
+    private final ExecutorService executor;
+    private final SecureRandom random = new SecureRandom();
+    private final Map<String, Registration> clients = new ConcurrentHashMap<>();
+    private final Map<String, Instant> issued = new ConcurrentHashMap<>();
+    private final Set<String> revoked = ConcurrentHashMap.newKeySet();
+    private final Queue<CannedFailure> failures = new ConcurrentLinkedQueue<>();
+    private final List<String> requests = Collections.synchronizedList(new ArrayList<>());
+    private final AtomicInteger requestCount = new AtomicInteger();
+    private final int port;
+
+    private volatile String scope = DEFAULT_SCOPE;
+    private volatile Duration tokenLifetime = Duration.ofSeconds(3599); // what Entra typically says
+    private volatile Duration latency = Duration.ZERO;
+
+    /** Null while down or closed. Guarded by this. */
+    private HttpsServer server;
+    private boolean closed;
+
+    private record Registration(String secret, X509Certificate certificate) {}
+
+    private record CannedFailure(int status, String body) {}
+
+    private StandInTokenEndpoint(String tenantId, Path certificatePath, SSLContext sslContext) throws IOException {
+        this.tenantId = tenantId;
+        this.certificatePath = certificatePath;
+        this.sslContext = sslContext;
+        AtomicInteger n = new AtomicInteger();
+        this.executor = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "standin-token-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            this.server = listen(0);
+        } catch (IOException | RuntimeException e) {
+            executor.shutdownNow();
+            throw e;
+        }
+        this.port = server.getAddress().getPort();
+    }
+
+    /**
+     * Starts on 127.0.0.1, on a free port, with the default tenant.
+     *
+     * @param dir where the endpoint's self-signed certificate is kept (in a {@code token-endpoint}
+     *            subdirectory, so it never replaces the listeners' self-signed certificate)
+     */
+    public static StandInTokenEndpoint start(Path dir) {
+        return start(dir, DEFAULT_TENANT);
+    }
+
+    public static StandInTokenEndpoint start(Path dir, String tenantId) {
+        SelfSignedCertificate.CertificatePaths paths = SelfSignedCertificate.ensure(dir.resolve("token-endpoint"), "localhost");
+        try {
+            StandInTokenEndpoint endpoint = new StandInTokenEndpoint(tenantId, paths.certificate(), sslContext(paths));
+            log.info("Stand-in token endpoint listening on {}", endpoint.authority());
+            return endpoint;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start stand-in token endpoint: " + e.getMessage(), e);
+        }
+    }
+
+    /** The authority to configure in MSAL: {@code https://localhost:<port>/<tenant>/}. */
+    public String authority() {
+        return "https://localhost:" + port + "/" + tenantId + "/";
+    }
+
+    public String tokenEndpoint() {
+        return authority() + "oauth2/v2.0/token";
+    }
+
+    public String tenantId() {
+        return tenantId;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** The PEM certificate clients must trust (SANs localhost, 127.0.0.1, ::1). */
+    public Path certificatePath() {
+        return certificatePath;
+    }
+
+    /** Registers (or adds) a client secret for an app. */
+    public void registerClient(String clientId, String secret) {
+        clients.merge(clientId, new Registration(secret, null),
+                (old, add) -> new Registration(add.secret(), old.certificate()));
+    }
+
+    /** Registers (or adds) a certificate credential for an app. */
+    public void registerClient(String clientId, X509Certificate certificate) {
+        clients.merge(clientId, new Registration(null, certificate),
+                (old, add) -> new Registration(old.secret(), add.certificate()));
+    }
+
+    /** The one resource scope granted, default {@link #DEFAULT_SCOPE}. */
+    public void setScope(String scope) {
+        this.scope = scope;
+    }
+
+    public void setTokenLifetime(Duration lifetime) {
+        this.tokenLifetime = lifetime;
+    }
+
+    /** Delay before every answer, e.g. to see callers share one slow fetch. */
+    public void setLatency(Duration latency) {
+        this.latency = latency;
+    }
+
+    /**
+     * Simulates an outage as the relay usually meets it (network down, proxy or firewall in the way):
+     * the port is closed, so connections are refused. Coming back up listens on the same port again.
+     * (An Entra-side 5xx is what {@link #failNext} is for.)
+     */
+    public synchronized void setDown(boolean down) {
+        if (closed) {
+            throw new IllegalStateException("closed");
+        }
+        if (down && server != null) {
+            server.stop(0);
+            server = null;
+            log.info("Stand-in token endpoint is down");
+        } else if (!down && server == null) {
+            try {
+                server = listen(port);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot listen on port " + port + " again: " + e.getMessage(), e);
+            }
+            log.info("Stand-in token endpoint is up again");
+        }
+    }
+
+    public synchronized boolean isDown() {
+        return server == null;
+    }
+
+    /** Answers the next token request with this status and (Entra-shaped JSON) body instead. Queued. */
+    public void failNext(int status, String aadstsJsonBody) {
+        failures.add(new CannedFailure(status, aadstsJsonBody));
+    }
+
+    /** Every HTTP request received, on any path. */
+    public int requestCount() {
+        return requestCount.get();
+    }
+
+    /** "METHOD /path" of every request, to see what a client asked for. */
+    public List<String> requests() {
+        synchronized (requests) {
+            return List.copyOf(requests);
+        }
+    }
+
+    /** Issued by this endpoint, not expired and not revoked. */
+    public boolean isValid(String accessToken) {
+        Instant expires = issued.get(accessToken);
+        return expires != null && Instant.now().isBefore(expires) && !revoked.contains(accessToken);
+    }
+
+    public void revoke(String accessToken) {
+        revoked.add(accessToken);
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            closed = true;
+            if (server != null) {
+                server.stop(0);
+                server = null;
+            }
+        }
+        executor.shutdownNow();
+    }
+
+    private HttpsServer listen(int onPort) throws IOException {
+        HttpsServer s = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), onPort), 0);
+        s.setHttpsConfigurator(new HttpsConfigurator(sslContext));
+        s.setExecutor(executor);
+        s.createContext("/", this::handle);
+        s.start();
+        return s;
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            requestCount.incrementAndGet();
+            String path = exchange.getRequestURI().getPath();
+            requests.add(exchange.getRequestMethod() + " " + path);
+            log.debug("Stand-in token endpoint: {} {}", exchange.getRequestMethod(), path); // never the body
+            pause();
+            String clientRequestId = exchange.getRequestHeaders().getFirst("client-request-id");
+            if (clientRequestId != null) {
+                exchange.getResponseHeaders().set("client-request-id", clientRequestId);
+            }
+            String[] segments = path.split("/");
+            boolean tokenPath = segments.length == 5 && segments[0].isEmpty()
+                    && "oauth2".equals(segments[2]) && "v2.0".equals(segments[3]) && "token".equals(segments[4]);
+            if (!tokenPath) {
+                send(exchange, 404, "{\"error\":\"not_found\"}");
+                return;
+            }
+            if (!"POST".equals(exchange.getRequestMethod())) {
+                send(exchange, 405, "{\"error\":\"method_not_allowed\"}");
+                return;
+            }
+            CannedFailure canned = failures.poll();
+            if (canned != null) {
+                send(exchange, canned.status(), canned.body());
+                return;
+            }
+            Map<String, String> form = form(exchange.getRequestBody());
+            // Names and public values only: never the secret, the assertion or a token.
+            log.debug("Token request: grant_type={} client_id={} scope={} credential={}", form.get("grant_type"),
+                    form.get("client_id"), form.get("scope"), form.containsKey("client_assertion") ? "assertion"
+                            : form.containsKey("client_secret") ? "secret" : "none");
+            Object answer = token(segments[1], form);
+            if (answer instanceof EntraError error) {
+                log.debug("Stand-in token endpoint refuses: AADSTS{}", error.code());
+                send(exchange, error.status(), error.json());
+            } else {
+                send(exchange, 200, (String) answer);
+            }
+        } catch (RuntimeException e) {
+            log.warn("Stand-in token endpoint failed: {}", e.toString());
+            throw e;
+        }
+    }
+
+    /** The success body, or the error to answer with. */
+    private Object token(String tenant, Map<String, String> form) {
+        if (!tenantId.equals(tenant)) {
+            return EntraError.tenantNotFound(tenant);
+        }
+        String grantType = form.get("grant_type");
+        if (grantType == null) {
+            return EntraError.missingParameter("grant_type");
+        }
+        if (!"client_credentials".equals(grantType)) {
+            return EntraError.unsupportedGrant(grantType);
+        }
+        String clientId = form.get("client_id");
+        if (clientId == null) {
+            return EntraError.missingParameter("client_id");
+        }
+        Registration client = clients.get(clientId);
+        if (client == null) {
+            return EntraError.unknownClient(clientId, tenantId);
+        }
+        Optional<EntraError> credentialError = checkCredential(clientId, client, form);
+        if (credentialError.isPresent()) {
+            return credentialError.get();
+        }
+        String requested = form.get("scope");
+        if (requested == null) {
+            return EntraError.missingParameter("scope");
+        }
+        List<String> resources = new ArrayList<>();
+        for (String s : requested.trim().split("\\s+")) {
+            if (!OIDC_SCOPES.contains(s)) {
+                resources.add(s);
+            }
+        }
+        if (!resources.equals(List.of(scope))) {
+            return EntraError.invalidScope(String.join(" ", resources));
+        }
+        return issue(clientId, client.certificate() != null && form.containsKey("client_assertion"));
+    }
+
+    private Optional<EntraError> checkCredential(String clientId, Registration client, Map<String, String> form) {
+        String assertion = form.get("client_assertion");
+        if (assertion != null) {
+            if (!ClientAssertion.TYPE.equals(form.get("client_assertion_type"))) {
+                return Optional.of(EntraError.missingParameter("client_assertion_type"));
+            }
+            if (client.certificate() == null) {
+                return Optional.of(EntraError.invalidAssertionSignature("The key was not found."));
+            }
+            String base = "/" + tenantId;
+            return ClientAssertion.check(assertion, clientId, client.certificate(), port,
+                    Set.of(base + "/oauth2/v2.0/token", base + "/v2.0"), Instant.now());
+        }
+        String secret = form.get("client_secret");
+        if (secret == null) {
+            return Optional.of(EntraError.missingCredential());
+        }
+        return secret.equals(client.secret()) ? Optional.empty() : Optional.of(EntraError.invalidSecret(clientId));
+    }
+
+    private String issue(String clientId, boolean byCertificate) {
+        Instant now = Instant.now();
+        Duration lifetime = tokenLifetime;
+        Instant expires = now.plus(lifetime);
+        String resource = scope.endsWith("/.default") ? scope.substring(0, scope.length() - "/.default".length()) : scope;
+        Map<String, Object> claims = new LinkedHashMap<>();
+        claims.put("aud", resource);
+        claims.put("iss", "https://sts.windows.net/" + tenantId + "/");
+        claims.put("iat", now.getEpochSecond());
+        claims.put("nbf", now.getEpochSecond());
+        claims.put("exp", expires.getEpochSecond());
+        claims.put("appid", clientId);
+        claims.put("appidacr", byCertificate ? "2" : "1");
+        claims.put("idtyp", "app");
+        claims.put("roles", List.of(SEND_AS_APP_ROLE));
+        claims.put("tid", tenantId);
+        claims.put("ver", "1.0");
+        claims.put("jti", UUID.randomUUID().toString());
+        byte[] signature = new byte[32];
+        random.nextBytes(signature);
+        String token = Json.base64Url("{\"typ\":\"JWT\",\"alg\":\"RS256\",\"kid\":\"stand-in\"}")
+                + "." + Json.base64Url(Json.write(claims)) + "." + Json.base64Url(signature);
+        issued.values().removeIf(exp -> exp.isBefore(now)); // keep the demo's memory bounded
+        issued.put(token, expires);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("token_type", "Bearer");
+        body.put("expires_in", lifetime.toSeconds());
+        body.put("ext_expires_in", lifetime.toSeconds());
+        body.put("access_token", token);
+        return Json.write(body);
+    }
+
+    private void pause() {
+        Duration d = latency;
+        if (!d.isZero()) {
+            try {
+                Thread.sleep(d.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static Map<String, String> form(InputStream body) throws IOException {
+        String text = new String(body.readAllBytes(), StandardCharsets.UTF_8);
+        Map<String, String> form = new LinkedHashMap<>();
+        for (String pair : text.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            form.putIfAbsent(name, value);
+        }
+        return form;
+    }
+
+    private static void send(HttpExchange exchange, int status, String json) throws IOException {
+        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+        exchange.getResponseHeaders().set("Cache-Control", "no-store, no-cache");
+        exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    private static SSLContext sslContext(SelfSignedCertificate.CertificatePaths paths) {
+        try {
+            List<X509Certificate> chain = PemFiles.readCertificateChain(paths.certificate());
+            PrivateKey key = PemFiles.readPrivateKey(paths.privateKey());
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            char[] password = new char[0];
+            store.setKeyEntry("standin", key, password, chain.toArray(X509Certificate[]::new));
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(store, password);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(kmf.getKeyManagers(), null, null);
+            return context;
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("cannot build the stand-in's TLS context: " + e.getMessage(), e);
+        }
+    }
+}

@@ -39,14 +39,16 @@ public final class Relay implements AutoCloseable {
     private final ExecutorService blocking;
     private final ScheduledExecutorService scheduler;
     private final AutoCloseable tlsWatch;
+    private final OutboundPath outbound;
 
     private Relay(Spool spool, SmtpServer server, ExecutorService blocking, ScheduledExecutorService scheduler,
-                  AutoCloseable tlsWatch) {
+                  AutoCloseable tlsWatch, OutboundPath outbound) {
         this.spool = spool;
         this.server = server;
         this.blocking = blocking;
         this.scheduler = scheduler;
         this.tlsWatch = tlsWatch;
+        this.outbound = outbound;
     }
 
     public static Relay start(RelayConfig config) throws Exception {
@@ -61,10 +63,23 @@ public final class Relay implements AutoCloseable {
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(named("relay-scheduler"));
         ExecutorService blocking = Executors.newFixedThreadPool(BLOCKING_THREADS, named("relay-blocking"));
         AutoCloseable watch = tls.startWatching(scheduler, config.tls().reloadInterval());
+        OutboundPath outbound = null;
         try {
+            if (config.oauth().isPresent()) {
+                outbound = OutboundPath.start(config, config.oauth().get(), spool, recovery.queued(), scheduler,
+                        blocking, Clock.systemUTC());
+                log.info("delivering to {}:{} as app {} ({})", config.upstream().host(), config.upstream().port(),
+                        config.oauth().get().clientId(), config.oauth().get().credentialKind());
+            } else {
+                log.warn("relay.oauth.tenant-id and client-id are not set: mail is accepted and queued,"
+                        + " but not delivered until they are");
+            }
             SmtpServer server = SmtpServer.start(config, policy, spool, tls::current, blocking, Clock.systemUTC());
-            return new Relay(spool, server, blocking, scheduler, watch);
+            return new Relay(spool, server, blocking, scheduler, watch, outbound);
         } catch (Exception e) {
+            if (outbound != null) {
+                outbound.close();
+            }
             watch.close();
             scheduler.shutdownNow();
             blocking.shutdownNow();
@@ -107,9 +122,17 @@ public final class Relay implements AutoCloseable {
         return spool.queueDir();
     }
 
+    /** The delivery scheduler, if delivery is configured. */
+    public java.util.Optional<dev.oauthrelay.delivery.DeliveryScheduler> delivery() {
+        return java.util.Optional.ofNullable(outbound).map(OutboundPath::scheduler);
+    }
+
     @Override
     public void close() {
         server.close();
+        if (outbound != null) {
+            outbound.close();
+        }
         try {
             tlsWatch.close();
         } catch (Exception e) {

@@ -4,21 +4,31 @@ import dev.oauthrelay.auth.PasswordHasher;
 import dev.oauthrelay.server.Relay;
 import dev.oauthrelay.server.config.ConfigLoader;
 import dev.oauthrelay.server.config.RelayConfig;
+import dev.oauthrelay.server.standin.StandInExchange;
+import dev.oauthrelay.server.standin.StandInTokenEndpoint;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code relay demo}: the relay on an embedded configuration that needs no Microsoft tenant, on
- * loopback only, with one demo device account.
+ * {@code relay demo}: the whole path on one machine, no Microsoft tenant needed. It starts local
+ * stand-ins for Entra ID (an HTTPS token endpoint, reached through the real MSAL4J) and for
+ * Exchange Online (an SMTP server that requires STARTTLS and checks the XOAUTH2 token), runs the
+ * relay against them on loopback with one demo device account, sends itself one message through
+ * everything, and prints how to send more.
  */
-@Command(name = "demo", description = "Run the relay on an embedded demo configuration (loopback only).")
+@Command(name = "demo", description = "Run the relay against local stand-ins for Microsoft (loopback only).")
 final class DemoCommand implements Callable<Integer> {
 
     static final String USER = "demo";
     static final String PASSWORD = "demo-password";
     static final String MAILBOX = "demo@example.com";
+    private static final String CLIENT_ID = "00000000-0000-0000-0000-00000000de00";
+    /** The stand-in's client secret; a demo value, handed to the relay through its configuration. */
+    private static final String CLIENT_SECRET = "demo-client-secret";
 
     @Option(names = "--port", defaultValue = "2525", description = "STARTTLS port (default ${DEFAULT-VALUE}).")
     int port;
@@ -26,11 +36,23 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--tls-port", defaultValue = "2465", description = "Implicit TLS port (default ${DEFAULT-VALUE}).")
     int tlsPort;
 
-    @Option(names = "--data-dir", defaultValue = "relay-demo-data", description = "Spool directory (default ${DEFAULT-VALUE}).")
+    @Option(names = "--data-dir", defaultValue = "relay-demo-data", description = "Spool and stand-in data (default ${DEFAULT-VALUE}).")
     Path dataDir;
 
     @Override
     public Integer call() throws Exception {
+        Path delivered = dataDir.resolve("delivered");
+        StandInTokenEndpoint entra = StandInTokenEndpoint.start(dataDir.resolve("stand-in/entra"));
+        entra.registerClient(CLIENT_ID, CLIENT_SECRET);
+        StandInExchange exchange = StandInExchange.builder(dataDir.resolve("stand-in/exchange"))
+                .mailbox(MAILBOX)
+                .tokenValidator(entra::isValid)
+                .messageDirectory(delivered)
+                .start();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            exchange.close();
+            entra.close();
+        }, "demo-stand-ins"));
         String hash = PasswordHasher.hash(PASSWORD.toCharArray());
         String hocon = """
                 relay {
@@ -41,31 +63,69 @@ final class DemoCommand implements Callable<Integer> {
                     { name = smtps, address = "127.0.0.1", port = %d, tls = implicit }
                   ]
                   accounts = [ { username = "%s", password-hash = "%s", mailbox = "%s" } ]
+                  upstream { host = "localhost", port = %d, trusted-certificates = "%s" }
+                  oauth {
+                    tenant-id = "%s", client-id = "%s", client-secret = "%s"
+                    authority = "%s", trusted-certificates = "%s"
+                  }
+                  delivery.retry { initial-delay = 5s, max-delay = 1m }
                 }
-                """.formatted(dataDir.toString().replace("\\", "\\\\"), port, tlsPort, USER, hash, MAILBOX);
+                """.formatted(esc(dataDir), port, tlsPort, USER, hash, MAILBOX, exchange.port(),
+                esc(exchange.certificateFile()), entra.tenantId(), CLIENT_ID, CLIENT_SECRET, entra.authority(),
+                esc(entra.certificatePath()));
         RelayConfig config = ConfigLoader.parse(hocon, System.getenv());
-        return RunCommand.runUntilStopped(config, this::printHowTo);
+        return RunCommand.runUntilStopped(config, relay -> sendOneAndExplain(relay, exchange, delivered));
     }
 
-    private void printHowTo(Relay relay) {
+    private static String esc(Path p) {
+        return p.toAbsolutePath().toString().replace("\\", "\\\\").replace("\"", "\\\"");
+    }
+
+    private void sendOneAndExplain(Relay relay, StandInExchange exchange, Path delivered) {
         int submission = relay.port("submission");
         int smtps = relay.port("smtps");
+        String result;
+        try {
+            int before = exchange.messages().size();
+            String reply = new DemoClient().send(submission, dataDir.resolve("tls/self-signed.crt"), USER, PASSWORD,
+                    MAILBOX, "someone@example.com", """
+                            From: Demo Printer <demo@example.com>\r
+                            To: someone@example.com\r
+                            Subject: Hello from the OAuth SMTP Relay demo\r
+                            \r
+                            This message went device -> relay -> spool -> XOAUTH2 upstream.\r
+                            """);
+            Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+            while (exchange.messages().size() == before && Instant.now().isBefore(deadline)) {
+                Thread.sleep(100);
+            }
+            result = exchange.messages().size() > before
+                    ? "Test message: accepted by the relay (" + reply + ")\n  and delivered to the Exchange stand-in"
+                    + " with XOAUTH2 as " + MAILBOX + "."
+                    : "Test message: accepted (" + reply + ") but not delivered within 30 s; see the log above.";
+        } catch (Exception e) {
+            result = "Test message could not be sent: " + e.getMessage();
+        }
         System.out.printf("""
 
                 OAuth SMTP Relay demo is running (no Microsoft tenant needed). Stop it with Ctrl-C.
                   STARTTLS listener   127.0.0.1:%1$d
                   implicit TLS        127.0.0.1:%2$d
                   device account      %3$s / %4$s  (sends as %5$s)
+                  upstream            Exchange Online stand-in on localhost:%6$d (STARTTLS + XOAUTH2),
+                                      tokens from an Entra ID stand-in through MSAL4J
 
-                Send a message as a device would:
+                %7$s
+
+                Send more as a device would:
                   swaks --server 127.0.0.1:%1$d --tls --auth LOGIN --auth-user %3$s --auth-password %4$s \\
                         --from %5$s --to someone@example.com
                   curl -k --ssl-reqd smtp://127.0.0.1:%1$d --user %3$s:%4$s \\
                         --mail-from %5$s --mail-rcpt someone@example.com --upload-file message.eml
 
-                Accepted messages are queued durably in %6$s
-                (the certificate is self-signed, hence curl's -k).
-                %n""", submission, smtps, USER, PASSWORD, MAILBOX, relay.queueDir().toAbsolutePath());
+                Delivered messages appear as .eml files in %8$s
+                (the relay's certificate is self-signed, hence curl's -k).
+                %n""", submission, smtps, USER, PASSWORD, MAILBOX, exchange.port(), result, delivered.toAbsolutePath());
         System.out.flush();
     }
 }

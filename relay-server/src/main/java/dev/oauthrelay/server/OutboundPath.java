@@ -1,0 +1,76 @@
+package dev.oauthrelay.server;
+
+import dev.oauthrelay.delivery.DeliveryScheduler;
+import dev.oauthrelay.delivery.Notifier;
+import dev.oauthrelay.delivery.SpoolNotifier;
+import dev.oauthrelay.server.config.DeliveryConfig;
+import dev.oauthrelay.server.config.RelayConfig;
+import dev.oauthrelay.server.oauth.MsalTokenSource;
+import dev.oauthrelay.server.oauth.OAuthSettings;
+import dev.oauthrelay.server.upstream.SmtpUpstream;
+import dev.oauthrelay.spool.QueueId;
+import dev.oauthrelay.spool.Spool;
+import dev.oauthrelay.token.CachingTokenProvider;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * The outbound half of the data path, wired together: token source (MSAL4J) -> token cache ->
+ * upstream SMTP client -> delivery scheduler, plus failure notices through the queue.
+ */
+final class OutboundPath implements AutoCloseable {
+
+    /** First retry of a failed token fetch; it doubles up to five minutes. */
+    private static final Duration TOKEN_RETRY = Duration.ofSeconds(15);
+
+    private final MsalTokenSource source;
+    private final CachingTokenProvider tokens;
+    private final SmtpUpstream upstream;
+    private final DeliveryScheduler scheduler;
+
+    private OutboundPath(MsalTokenSource source, CachingTokenProvider tokens, SmtpUpstream upstream,
+                         DeliveryScheduler scheduler) {
+        this.source = source;
+        this.tokens = tokens;
+        this.upstream = upstream;
+        this.scheduler = scheduler;
+    }
+
+    static OutboundPath start(RelayConfig config, OAuthSettings oauth, Spool spool, List<QueueId> recovered,
+                              ScheduledExecutorService timer, Executor io, Clock clock) {
+        MsalTokenSource source = new MsalTokenSource(oauth);
+        CachingTokenProvider tokens = new CachingTokenProvider(source, clock, timer,
+                CachingTokenProvider.DEFAULT_REFRESH_MARGIN, TOKEN_RETRY);
+        tokens.start();
+        SmtpUpstream upstream = new SmtpUpstream(config.upstream(), tokens);
+        DeliveryConfig d = config.delivery();
+        Notifier notifier = d.notifyMailbox()
+                .<Notifier>map(mailbox -> new SpoolNotifier(spool, config.hostname(), mailbox, d.notifyAdmin(),
+                        d.notifySender(), clock))
+                .orElse(Notifier.NONE);
+        DeliveryScheduler scheduler = new DeliveryScheduler(spool, upstream, d.retry(), notifier, clock, timer, io,
+                d.maxConcurrent());
+        spool.addCommitListener(scheduler::enqueue);
+        scheduler.start(recovered);
+        return new OutboundPath(source, tokens, upstream, scheduler);
+    }
+
+    DeliveryScheduler scheduler() {
+        return scheduler;
+    }
+
+    CachingTokenProvider tokens() {
+        return tokens;
+    }
+
+    @Override
+    public void close() {
+        scheduler.close();
+        upstream.close();
+        tokens.close();
+        source.close();
+    }
+}

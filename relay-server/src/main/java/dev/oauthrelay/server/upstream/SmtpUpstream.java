@@ -98,6 +98,23 @@ public final class SmtpUpstream implements Upstream {
         return result;
     }
 
+    /**
+     * A login check for {@code relay check}: connects, STARTTLS (certificate and host name
+     * verified), AUTH XOAUTH2 as {@code mailbox}, then QUIT. Sends no mail. Never fails: a
+     * problem is a {@link LoginCheck} with the stage, the upstream's reply and the reason.
+     */
+    public CompletableFuture<LoginCheck> verifyLogin(String mailbox) {
+        return authenticator.open(mailbox).handle((conn, t) -> {
+            if (t != null) {
+                AttemptResult.Failed f = UpstreamFailure.toResult(t, Stage.CONNECT, false);
+                return LoginCheck.failed(f);
+            }
+            String tls = conn.tlsDescription();
+            conn.quit(settings.commandTimeout());
+            return LoginCheck.ok(tls);
+        });
+    }
+
     /** One try: on {@code reused} if given, otherwise on a new authenticated connection. */
     private CompletableFuture<AttemptResult> attempt(Submission submission, UpstreamConnection reused) {
         if (reused != null) {

@@ -49,6 +49,12 @@ final class UpstreamConnection {
     private ScheduledFuture<?> writableTimer;
 
     private volatile boolean tls;
+    private volatile String tlsDescription = "none";
+
+    /** The negotiated TLS version and cipher, e.g. "TLSv1.3 TLS_AES_128_GCM_SHA256", or "none". */
+    String tlsDescription() {
+        return tlsDescription;
+    }
     private volatile boolean closing;
     private volatile Extensions extensions = Extensions.NONE;
     private volatile boolean transactionOpen;
@@ -207,6 +213,7 @@ final class UpstreamConnection {
             ssl.handshakeFuture().addListener(f -> {
                 if (f.isSuccess()) {
                     tls = true;
+                    tlsDescription = ssl.engine().getSession().getProtocol() + " " + ssl.engine().getSession().getCipherSuite();
                     log.debug("{} TLS established with {}:{} ({})", mailbox, host, port, ssl.engine().getSession().getProtocol());
                     done.complete(null);
                 } else {

@@ -69,8 +69,10 @@ class ConfigLoaderTest {
 
     @Test
     void exampleConfigFromTheRepositoryLoads() throws Exception {
-        RelayConfig c = ConfigLoader.load(Optional.of(exampleConfig()), NO_ENV);
+        RelayConfig c = ConfigLoader.load(Optional.of(exampleConfig()), Map.of("RELAY_OAUTH_CLIENT_SECRET", "x"));
 
+        assertThat(c.oauth()).hasValueSatisfying(o -> assertThat(o.clientSecret()).contains("x"));
+        assertThat(c.delivery().notifyMailbox()).contains("relay@contoso.com");
         assertThat(c.listeners()).extracting(ListenerConfig::port, ListenerConfig::tls)
                 .containsExactly(tuple(2525, TlsMode.STARTTLS),
                         tuple(465, TlsMode.IMPLICIT));
@@ -88,8 +90,17 @@ class ConfigLoaderTest {
 
     @Test
     void exampleConfigTakesThePasswordHashFromTheEnvironment() throws Exception {
-        RelayConfig c = ConfigLoader.load(Optional.of(exampleConfig()), Map.of("PRINTER_PASSWORD_HASH", HASH));
+        RelayConfig c = ConfigLoader.load(Optional.of(exampleConfig()),
+                Map.of("PRINTER_PASSWORD_HASH", HASH, "RELAY_OAUTH_CLIENT_SECRET", "x"));
         assertThat(c.accounts().get(0).passwordHash()).isEqualTo(HASH);
+    }
+
+    @Test
+    void exampleConfigWithoutTheClientSecretSaysWhereToPutIt() {
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.of(exampleConfig()), NO_ENV))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("relay.oauth.client-secret")
+                .hasMessageContaining("RELAY_OAUTH_CLIENT_SECRET");
     }
 
     @Test

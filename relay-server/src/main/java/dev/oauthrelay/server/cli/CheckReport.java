@@ -1,0 +1,37 @@
+package dev.oauthrelay.server.cli;
+
+import dev.oauthrelay.diagnosis.ErrorExplainer;
+import java.io.PrintStream;
+
+/** Prints the steps of {@code relay check} with a verdict each, and remembers whether all passed. */
+final class CheckReport {
+
+    private final PrintStream out;
+    private boolean failed;
+
+    CheckReport(PrintStream out) {
+        this.out = out;
+    }
+
+    void ok(String step, String detail) {
+        out.println("[ ok ] " + step + ": " + detail);
+    }
+
+    void warn(String step, String detail, String fix) {
+        out.println("[warn] " + step + ": " + detail);
+        out.println("       fix: " + fix);
+    }
+
+    /** A failure, explained with the shared translator where the error is a known one. */
+    void fail(String step, String error, String fallbackCause, String fallbackFix) {
+        failed = true;
+        out.println("[FAIL] " + step + ": " + error);
+        var diagnosis = ErrorExplainer.explain(error);
+        out.println("       likely cause: " + diagnosis.map(d -> d.problem()).orElse(fallbackCause));
+        out.println("       fix: " + diagnosis.map(d -> d.fix()).orElse(fallbackFix));
+    }
+
+    boolean allPassed() {
+        return !failed;
+    }
+}

@@ -1,0 +1,125 @@
+package dev.oauthrelay.server.cli;
+
+import dev.oauthrelay.delivery.AttemptResult;
+import dev.oauthrelay.delivery.OutcomeClassifier;
+import dev.oauthrelay.delivery.RecipientOutcome;
+import dev.oauthrelay.delivery.RemoteReply;
+import dev.oauthrelay.delivery.Submission;
+import dev.oauthrelay.policy.DeviceAccount;
+import dev.oauthrelay.policy.Identity;
+import dev.oauthrelay.policy.TrustedNetwork;
+import dev.oauthrelay.server.config.ConfigLoader;
+import dev.oauthrelay.server.config.InvalidConfigException;
+import dev.oauthrelay.server.config.RelayConfig;
+import dev.oauthrelay.server.oauth.MsalTokenSource;
+import dev.oauthrelay.server.upstream.SmtpUpstream;
+import dev.oauthrelay.token.CachingTokenProvider;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code relay send-test --config FILE --from A --to B}: one test message over the relay's
+ * upstream path (token from Entra ID, STARTTLS, XOAUTH2, submission), as the mailbox of the
+ * identity that may use the sender, with the upstream's reply and a verdict.
+ */
+@Command(name = "send-test", description = "Send one test message upstream, as the relay would deliver it.")
+final class SendTestCommand implements Callable<Integer> {
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", required = true, description = "Configuration file.")
+    Path config;
+
+    @Option(names = "--from", required = true, description = "Envelope sender and From: address.")
+    String from;
+
+    @Option(names = "--to", required = true, description = "Recipient.")
+    String to;
+
+    @Option(names = "--mailbox", description = "Mailbox to authenticate as (default: the mailbox of the identity allowed to use --from).")
+    String mailbox;
+
+    @Override
+    public Integer call() throws Exception {
+        CheckReport report = new CheckReport(System.out);
+        RelayConfig relay;
+        try {
+            relay = ConfigLoader.load(Optional.of(config));
+        } catch (InvalidConfigException e) {
+            report.fail("configuration", e.getMessage(), "invalid configuration", "correct the keys named above");
+            return 1;
+        }
+        if (relay.oauth().isEmpty()) {
+            report.fail("send", "relay.oauth is not configured", "no app registration", "set relay.oauth (see config/relay.conf)");
+            return 1;
+        }
+        String as = mailbox != null ? mailbox : mailboxFor(relay, from);
+        byte[] message = message(relay.hostname());
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+        try (MsalTokenSource source = new MsalTokenSource(relay.oauth().get());
+             CachingTokenProvider tokens = new CachingTokenProvider(source, Clock.systemUTC(), timer,
+                     CachingTokenProvider.DEFAULT_REFRESH_MARGIN, Duration.ofSeconds(15));
+             SmtpUpstream upstream = new SmtpUpstream(relay.upstream(), tokens)) {
+            Submission submission = new Submission(as, from, List.of("BODY=8BITMIME"), List.of(to), message.length,
+                    () -> new ByteArrayInputStream(message));
+            AttemptResult result = upstream.submit(submission).get(15, TimeUnit.MINUTES);
+            RecipientOutcome outcome = OutcomeClassifier.classify(result, List.of(to)).get(to);
+            String step = "send as " + as + " from <" + from + "> to <" + to + ">";
+            if (outcome instanceof RecipientOutcome.Delivered d) {
+                report.ok(step, "accepted upstream: " + d.reply());
+            } else {
+                report.fail(step, describe(result), "the upstream did not take the message",
+                        "see the reply; run relay check for the login steps");
+            }
+        } finally {
+            timer.shutdownNow();
+        }
+        return report.allPassed() ? 0 : 1;
+    }
+
+    private static String describe(AttemptResult result) {
+        if (result instanceof AttemptResult.Failed f) {
+            return (f.reply() != null ? f.reply() + " " : "") + "(" + f.stage() + ": " + f.reason() + ")";
+        }
+        AttemptResult.Completed c = (AttemptResult.Completed) result;
+        return Stream.concat(c.recipientReplies().entrySet().stream().map(Map.Entry::getValue),
+                        Stream.ofNullable(c.dataReply()))
+                .map(RemoteReply::toString).filter(s -> !s.startsWith("2")).findFirst().orElse(c.toString());
+    }
+
+    /** The mailbox of the first identity that may use {@code sender}; else the sender itself. */
+    static String mailboxFor(RelayConfig relay, String sender) {
+        return Stream.concat(relay.accounts().stream().map(DeviceAccount::identity),
+                        relay.trustedNetworks().stream().map(TrustedNetwork::identity))
+                .filter(i -> i.maySend(sender)).map(Identity::mailbox).findFirst().orElse(sender);
+    }
+
+    private byte[] message(String hostname) {
+        String date = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now());
+        String text = "From: <" + from + ">\r\n"
+                + "To: <" + to + ">\r\n"
+                + "Subject: OAuth SMTP Relay test message\r\n"
+                + "Date: " + date + "\r\n"
+                + "Message-ID: <" + UUID.randomUUID() + "@" + hostname + ">\r\n"
+                + "MIME-Version: 1.0\r\n"
+                + "Content-Type: text/plain; charset=utf-8\r\n"
+                + "\r\n"
+                + "This is a test message from the OAuth SMTP Relay on " + hostname + ".\r\n"
+                + "If you can read it, delivery through Exchange Online with OAuth works.\r\n";
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}

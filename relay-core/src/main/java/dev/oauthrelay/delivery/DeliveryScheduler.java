@@ -281,6 +281,9 @@ public final class DeliveryScheduler implements AutoCloseable {
     /** Stops scheduling; attempts in flight finish on their own and their state is written. */
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
         closed = true;
         timer.execute(() -> {
             waiting.values().forEach(f -> f.cancel(false));

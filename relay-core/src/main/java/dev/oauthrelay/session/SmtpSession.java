@@ -93,6 +93,14 @@ public final class SmtpSession {
         return tlsProtocol != null;
     }
 
+    /**
+     * Whether a mail transaction is under way (MAIL given, message not finished) or an AUTH
+     * exchange is in progress. A draining server lets such a session finish before closing it.
+     */
+    public boolean busy() {
+        return transaction != null || incoming != null || sasl != null;
+    }
+
     /** Whether the transport is in the message body (after 354, before the end marker). */
     public boolean receivingData() {
         return incoming != null;

@@ -66,6 +66,11 @@ final class OutboundPath implements AutoCloseable {
         return tokens;
     }
 
+    /** No new attempts; those in flight go on. */
+    void stopScheduling() {
+        scheduler.close();
+    }
+
     @Override
     public void close() {
         scheduler.close();

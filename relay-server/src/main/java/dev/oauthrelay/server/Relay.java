@@ -40,9 +40,11 @@ public final class Relay implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final AutoCloseable tlsWatch;
     private final OutboundPath outbound;
+    private final java.time.Duration gracePeriod;
 
     private Relay(Spool spool, SmtpServer server, ExecutorService blocking, ScheduledExecutorService scheduler,
-                  AutoCloseable tlsWatch, OutboundPath outbound) {
+                  AutoCloseable tlsWatch, OutboundPath outbound, java.time.Duration gracePeriod) {
+        this.gracePeriod = gracePeriod;
         this.spool = spool;
         this.server = server;
         this.blocking = blocking;
@@ -75,7 +77,7 @@ public final class Relay implements AutoCloseable {
                         + " but not delivered until they are");
             }
             SmtpServer server = SmtpServer.start(config, policy, spool, tls::current, blocking, Clock.systemUTC());
-            return new Relay(spool, server, blocking, scheduler, watch, outbound);
+            return new Relay(spool, server, blocking, scheduler, watch, outbound, config.shutdownGracePeriod());
         } catch (Exception e) {
             if (outbound != null) {
                 outbound.close();
@@ -127,9 +129,17 @@ public final class Relay implements AutoCloseable {
         return java.util.Optional.ofNullable(outbound).map(OutboundPath::scheduler);
     }
 
+    /**
+     * Stops: no new connections or delivery attempts; sessions may finish their message within
+     * the grace period (then 421 4.3.2); deliveries in flight finish or stay queued.
+     */
     @Override
     public void close() {
-        server.close();
+        log.info("stopping: no new connections; sessions have {} to finish", gracePeriod);
+        if (outbound != null) {
+            outbound.stopScheduling();
+        }
+        server.shutdown(gracePeriod);
         if (outbound != null) {
             outbound.close();
         }

@@ -20,11 +20,13 @@ import java.util.Objects;
  * @param upstream        where and how mail is submitted (Exchange Online by default)
  * @param oauth           the app registration tokens come from; empty: mail is queued, not delivered
  * @param delivery        retries, give-up and failure notices
+ * @param shutdownGracePeriod how long sessions may finish their message when the relay stops
  */
 public record RelayConfig(String hostname, Path dataDir, List<ListenerConfig> listeners, TlsConfig tls,
                           List<DeviceAccount> accounts, List<TrustedNetwork> trustedNetworks,
                           LimitsConfig limits, dev.oauthrelay.server.upstream.UpstreamSettings upstream,
-                          java.util.Optional<dev.oauthrelay.server.oauth.OAuthSettings> oauth, DeliveryConfig delivery) {
+                          java.util.Optional<dev.oauthrelay.server.oauth.OAuthSettings> oauth, DeliveryConfig delivery,
+                          java.time.Duration shutdownGracePeriod) {
 
     public RelayConfig {
         Objects.requireNonNull(hostname, "hostname");
@@ -37,5 +39,6 @@ public record RelayConfig(String hostname, Path dataDir, List<ListenerConfig> li
         Objects.requireNonNull(upstream, "upstream");
         Objects.requireNonNull(oauth, "oauth");
         Objects.requireNonNull(delivery, "delivery");
+        Objects.requireNonNull(shutdownGracePeriod, "shutdownGracePeriod");
     }
 }

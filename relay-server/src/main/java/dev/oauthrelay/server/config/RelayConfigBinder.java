@@ -87,10 +87,17 @@ final class RelayConfigBinder {
                 : DeliveryBinder.oauth(oauthSection);
         Section deliverySection = relay.section("delivery");
         DeliveryConfig delivery = deliverySection == null ? null : DeliveryBinder.delivery(deliverySection);
+        Section shutdownSection = relay.section("shutdown");
+        Duration grace = shutdownSection == null ? null
+                : shutdownSection.duration("grace-period", "a duration such as 8s (0s: close at once)", true);
+        if (grace != null && grace.isNegative()) {
+            shutdownSection.reject("grace-period", "a duration such as 8s (0s: close at once)", false);
+        }
         if (!problems.isEmpty()) {
             return null;
         }
-        return new RelayConfig(hostname, dataDir, listeners, tls, accounts, networks, limits, upstream, oauth, delivery);
+        return new RelayConfig(hostname, dataDir, listeners, tls, accounts, networks, limits, upstream, oauth, delivery,
+                grace);
     }
 
     private List<ListenerConfig> listeners(Section relay) {

@@ -29,9 +29,12 @@ final class SmtpChannelInitializer extends ChannelInitializer<SocketChannel> {
     private final Duration idleTimeout;
     private final int maxLineLength;
     private final Function<InetSocketAddress, SmtpSession> sessions;
+    private final io.netty.channel.group.ChannelGroup clients;
 
     SmtpChannelInitializer(SessionSettings settings, ConnectionLimiter limiter, Supplier<SslContext> tls,
-                           Duration idleTimeout, int maxLineLength, Function<InetSocketAddress, SmtpSession> sessions) {
+                           Duration idleTimeout, int maxLineLength, Function<InetSocketAddress, SmtpSession> sessions,
+                           io.netty.channel.group.ChannelGroup clients) {
+        this.clients = clients;
         this.settings = settings;
         this.limiter = limiter;
         this.tls = tls;
@@ -42,6 +45,7 @@ final class SmtpChannelInitializer extends ChannelInitializer<SocketChannel> {
 
     @Override
     protected void initChannel(SocketChannel ch) {
+        clients.add(ch); // removed again automatically when it closes
         boolean implicit = settings.tlsMode() == TlsMode.IMPLICIT;
         ch.attr(IMPLICIT_TLS).set(implicit);
         ChannelPipeline p = ch.pipeline();

@@ -38,6 +38,8 @@ final class SmtpConnectionHandler extends ChannelInboundHandlerAdapter {
     private ByteBuf buffer;
     private boolean paused;
     private boolean closing;
+    private boolean draining;
+    private boolean drainForced;
 
     SmtpConnectionHandler(SmtpSession session, int maxLineLength, Supplier<SslContext> tls, boolean implicitTls) {
         this.session = session;
@@ -92,6 +94,11 @@ final class SmtpConnectionHandler extends ChannelInboundHandlerAdapter {
                 handle(ctx, step.get());
                 continue;
             }
+            if (draining && !session.busy()) {
+                // The relay is stopping: the message in progress (if any) is done; no new one.
+                handle(ctx, Step.reply(Replies.SHUTTING_DOWN));
+                return;
+            }
             Frame frame = framer.next(buffer);
             if (frame instanceof Frame.Line line) {
                 handle(ctx, session.onLine(line.bytes()));
@@ -141,6 +148,9 @@ final class SmtpConnectionHandler extends ChannelInboundHandlerAdapter {
         if (!closing && !paused) {
             ctx.channel().config().setAutoRead(true);
             process(ctx);
+            if (draining && !closing && !paused && (drainForced || !session.busy())) {
+                handle(ctx, Step.reply(Replies.SHUTTING_DOWN));
+            }
             ctx.flush();
         }
     }
@@ -158,6 +168,27 @@ final class SmtpConnectionHandler extends ChannelInboundHandlerAdapter {
         paused = true; // nothing to process until the handshake completes
         write(ctx, ready);
         ctx.flush();
+    }
+
+    /**
+     * The relay is stopping (called on this channel's event loop). An idle session gets
+     * {@code 421 4.3.2} now; a session in the middle of a message may finish it and gets the 421
+     * at its next command. With {@code force}, everyone gets it now, unless a commit is running:
+     * that one finishes (its file is complete) and the 421 follows its reply.
+     */
+    void drain(ChannelHandlerContext ctx, boolean force) {
+        draining = true;
+        drainForced |= force;
+        if (closing || !ctx.channel().isActive()) {
+            return;
+        }
+        if (paused) {
+            return; // a password check or spool commit is running; resume() brings us back to process()
+        }
+        if (force || !session.busy()) {
+            handle(ctx, Step.reply(Replies.SHUTTING_DOWN));
+            ctx.flush();
+        }
     }
 
     @Override

@@ -9,6 +9,11 @@ import dev.oauthrelay.session.SmtpSession;
 import dev.oauthrelay.spool.Spool;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.time.Duration;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
@@ -38,6 +43,7 @@ public final class SmtpServer implements AutoCloseable {
     private final EventLoopGroup group;
     private final Map<String, Channel> channels = new LinkedHashMap<>();
     private final ConnectionLimiter limiter;
+    private final ChannelGroup clients = new DefaultChannelGroup("smtp-clients", GlobalEventExecutor.INSTANCE);
 
     private SmtpServer(EventLoopGroup group, ConnectionLimiter limiter) {
         this.group = group;
@@ -59,7 +65,8 @@ public final class SmtpServer implements AutoCloseable {
                         limits.maxErrors(), limits.minFreeSpace());
                 SmtpChannelInitializer init = new SmtpChannelInitializer(settings, server.limiter, tls,
                         limits.idleTimeout(), limits.maxLineLength(),
-                        remote -> new SmtpSession(settings, remote.getAddress(), policy, spool, blocking, clock));
+                        remote -> new SmtpSession(settings, remote.getAddress(), policy, spool, blocking, clock),
+                        server.clients);
                 Channel ch = new ServerBootstrap()
                         .group(server.group)
                         .channel(channelType)
@@ -92,9 +99,58 @@ public final class SmtpServer implements AutoCloseable {
         return limiter;
     }
 
+    /** Client connections currently open. */
+    public int clientCount() {
+        return clients.size();
+    }
+
+    /**
+     * Stops gracefully: no new connections; idle sessions get {@code 421 4.3.2} at once, sessions
+     * in the middle of a message may finish it within {@code grace}; then everyone left gets the
+     * 421 and is closed. An unfinished message is aborted by its session (its temp file deleted),
+     * so nothing half-written remains.
+     */
+    public void shutdown(Duration grace) {
+        channels.values().forEach(ch -> ch.close().syncUninterruptibly());
+        drainAll(false);
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (!clients.isEmpty() && System.nanoTime() < deadline) {
+            sleepBriefly();
+        }
+        if (!clients.isEmpty()) {
+            log.info("shutdown: {} session(s) still open after {}; closing them with 421", clients.size(), grace);
+            drainAll(true);
+            long hardDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+            while (!clients.isEmpty() && System.nanoTime() < hardDeadline) {
+                sleepBriefly();
+            }
+            clients.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+        }
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    private void drainAll(boolean force) {
+        for (Channel ch : clients) {
+            ch.eventLoop().execute(() -> {
+                ChannelHandlerContext ctx = ch.pipeline().context(SmtpConnectionHandler.class);
+                if (ctx != null) {
+                    ((SmtpConnectionHandler) ctx.handler()).drain(ctx, force);
+                }
+            });
+        }
+    }
+
+    private static void sleepBriefly() {
+        try {
+            Thread.sleep(20);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Stops at once (no grace period). */
     @Override
     public void close() {
-        channels.values().forEach(Channel::close);
-        group.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
+        shutdown(Duration.ZERO);
     }
 }

@@ -1,5 +1,7 @@
 package dev.oauthrelay.delivery;
 
+import dev.oauthrelay.crash.CrashPoint;
+import dev.oauthrelay.crash.CrashPoints;
 import dev.oauthrelay.spool.DeliveryState;
 import dev.oauthrelay.spool.Envelope;
 import dev.oauthrelay.spool.QueueId;
@@ -244,6 +246,7 @@ public final class DeliveryScheduler implements AutoCloseable {
         Envelope env = message.envelope();
         try {
             if (state.failed().isEmpty()) {
+                CrashPoints.reach(CrashPoint.AFTER_UPSTREAM_ACCEPT_BEFORE_REMOVE);
                 spool.remove(id);
                 delivered.incrementAndGet();
                 log.info("delivered id={} mailbox={} recipients={} attempts={}", id, env.mailbox(),

@@ -1,5 +1,7 @@
 package dev.oauthrelay.spool;
 
+import dev.oauthrelay.crash.CrashPoint;
+import dev.oauthrelay.crash.CrashPoints;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -129,9 +131,11 @@ public final class SpoolWriter implements Closeable {
             channel.close();
             moveAttempted = true;
             ops.atomicMove(tmpFile, queueFile);
+            CrashPoints.reach(CrashPoint.AFTER_RENAME_BEFORE_DIR_SYNC);
             ops.syncDirectory(queueDir);
             ok = true;
             state = State.COMMITTED;
+            CrashPoints.reach(CrashPoint.AFTER_SPOOL_COMMIT_BEFORE_ACK);
             notifyCommitted();
         } finally {
             if (!ok) {

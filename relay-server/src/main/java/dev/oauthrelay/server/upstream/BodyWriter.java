@@ -1,5 +1,7 @@
 package dev.oauthrelay.server.upstream;
 
+import dev.oauthrelay.crash.CrashPoint;
+import dev.oauthrelay.crash.CrashPoints;
 import dev.oauthrelay.delivery.AttemptResult.Stage;
 import dev.oauthrelay.delivery.OutboundBodyEncoder;
 import io.netty.buffer.ByteBuf;
@@ -91,6 +93,7 @@ final class BodyWriter {
                 encoded.clear();
                 encoder.encode(ByteBuffer.wrap(chunk, 0, n), encoded);
                 conn.write(copy(encoded.flip()));
+                CrashPoints.reach(CrashPoint.MID_DELIVERY);
             }
         }
     }

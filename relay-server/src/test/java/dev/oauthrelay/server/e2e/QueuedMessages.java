@@ -25,7 +25,7 @@ import java.util.stream.Stream;
  * structure, length and CRC32C). The relay prepends exactly one {@code Received:} header to what
  * the client sent; it is split off here, so {@code body} is the message as the client sent it.
  */
-final class QueuedMessages {
+public final class QueuedMessages {
 
     private QueuedMessages() {
     }
@@ -84,8 +84,10 @@ final class QueuedMessages {
     /**
      * Consumes the leading {@code Received:} header field: its first line and every continuation
      * line (starting with SP or TAB), each ending in CRLF. Returns it including the final CRLF.
+     * {@code in} must support mark/reset (a BufferedInputStream or ByteArrayInputStream); it is
+     * left at the first byte after the header.
      */
-    static String receivedHeader(InputStream in) throws IOException {
+    public static String receivedHeader(InputStream in) throws IOException {
         ByteArrayOutputStream header = new ByteArrayOutputStream();
         int previous = -1;
         while (true) {
@@ -109,6 +111,10 @@ final class QueuedMessages {
 
     static List<Path> quarantined(Path dataDir) {
         return list(dataDir.resolve("spool/quarantine"));
+    }
+
+    static List<Path> deadLettered(Path dataDir) {
+        return list(dataDir.resolve("spool/deadletter"));
     }
 
     static List<Path> unfinished(Path dataDir) {

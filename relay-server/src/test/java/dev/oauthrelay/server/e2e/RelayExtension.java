@@ -23,7 +23,12 @@ final class RelayExtension implements AfterEachCallback {
 
     /** As {@link #start(Path)}, with JVM options passed through {@code RELAY_JAVA_OPTS}. */
     RelayProcess start(Path dir, String javaOpts) {
-        RelayProcess relay = RelayProcess.create(dir, javaOpts);
+        return start(dir, javaOpts, "");
+    }
+
+    /** As {@link #start(Path, String)}, with extra HOCON inside {@code relay { }} (see {@link RelayProcess#create(Path, String, String)}). */
+    RelayProcess start(Path dir, String javaOpts, String extra) {
+        RelayProcess relay = RelayProcess.create(dir, javaOpts, extra);
         started.add(relay);
         return relay.start();
     }

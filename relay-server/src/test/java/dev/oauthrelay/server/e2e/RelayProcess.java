@@ -81,6 +81,15 @@ final class RelayProcess implements AutoCloseable {
 
     /** Writes the configuration into {@code dir} (data directory {@code dir/data}) without starting. */
     static RelayProcess create(Path dir, String javaOpts) {
+        return create(dir, javaOpts, "");
+    }
+
+    /**
+     * As {@link #create(Path, String)}, with {@code extra} HOCON placed inside {@code relay { }} after
+     * the test configuration (later keys win), e.g. {@code StandIns.hocon()} to deliver upstream to
+     * the stand-ins running in the test JVM.
+     */
+    static RelayProcess create(Path dir, String javaOpts, String extra) {
         RelayProcess relay = new RelayProcess(dir, javaOpts);
         String hash = PasswordHasher.hash(PASSWORD.toCharArray(), 4);
         String hocon = """
@@ -110,9 +119,10 @@ final class RelayProcess implements AutoCloseable {
                   limits {
                     max-message-size = %s
                   }
+                  %s
                 }
                 """.formatted(HOSTNAME, hocon(relay.dataDir.toAbsolutePath().toString()), SUBMISSION, SMTPS, PLAIN,
-                USER, hash, MAILBOX, MAILBOX, OTHER_SENDER, TRUSTED_CIDR, SCANNER_MAILBOX, MAX_MESSAGE_SIZE);
+                USER, hash, MAILBOX, MAILBOX, OTHER_SENDER, TRUSTED_CIDR, SCANNER_MAILBOX, MAX_MESSAGE_SIZE, extra);
         try {
             Files.writeString(relay.configFile, hocon);
         } catch (IOException e) {

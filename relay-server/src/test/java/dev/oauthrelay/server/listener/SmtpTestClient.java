@@ -19,17 +19,17 @@ import javax.net.ssl.X509TrustManager;
  * A raw-socket SMTP client for tests that need exact control over the bytes on the wire
  * (pipelining, injection, byte-by-byte writes). Reads whole replies, multi-line aware.
  */
-final class SmtpTestClient implements AutoCloseable {
+public final class SmtpTestClient implements AutoCloseable {
 
     private Socket socket;
     private InputStream in;
     private OutputStream out;
 
-    SmtpTestClient(int port) throws IOException {
+    public SmtpTestClient(int port) throws IOException {
         this(port, InetAddress.getLoopbackAddress());
     }
 
-    SmtpTestClient(int port, InetAddress localAddress) throws IOException {
+    public SmtpTestClient(int port, InetAddress localAddress) throws IOException {
         socket = new Socket();
         socket.bind(new InetSocketAddress(localAddress, 0));
         socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5000);
@@ -38,14 +38,14 @@ final class SmtpTestClient implements AutoCloseable {
         out = socket.getOutputStream();
     }
 
-    static SmtpTestClient implicitTls(int port) throws Exception {
+    public static SmtpTestClient implicitTls(int port) throws Exception {
         SmtpTestClient c = new SmtpTestClient(port);
         c.upgradeToTls();
         return c;
     }
 
     /** Wraps the connection in TLS, trusting any certificate (tests use the self-signed one). */
-    void upgradeToTls() throws Exception {
+    public void upgradeToTls() throws Exception {
         SSLContext ctx = SSLContext.getInstance("TLS");
         ctx.init(null, new TrustManager[] {new X509TrustManager() {
             @Override public void checkClientTrusted(java.security.cert.X509Certificate[] c, String a) { }
@@ -62,33 +62,70 @@ final class SmtpTestClient implements AutoCloseable {
     }
 
     /** The subject of the certificate the server presented. */
-    String peerSubject() throws javax.net.ssl.SSLPeerUnverifiedException {
+    public String peerSubject() throws javax.net.ssl.SSLPeerUnverifiedException {
         return ((java.security.cert.X509Certificate) ((SSLSocket) socket).getSession().getPeerCertificates()[0])
                 .getSubjectX500Principal().getName();
     }
 
-    String protocol() {
+    public String protocol() {
         return socket instanceof SSLSocket s ? s.getSession().getProtocol() : "none";
     }
 
-    void send(String text) throws IOException {
+    public void send(String text) throws IOException {
         out.write(text.getBytes(StandardCharsets.UTF_8));
         out.flush();
     }
 
-    void sendBytes(byte[] bytes) throws IOException {
+    public void sendBytes(byte[] bytes) throws IOException {
         out.write(bytes);
         out.flush();
     }
 
     /** Sends one command line (CRLF appended) and returns the reply. */
-    String command(String line) throws IOException {
+    public String command(String line) throws IOException {
         send(line + "\r\n");
         return reply();
     }
 
+    /**
+     * One mail transaction: MAIL FROM, RCPT TO for each recipient, DATA, then {@code content}
+     * (CRLF line ends, ending in CRLF) dot-stuffed as a client must, and the final dot. Fails on
+     * any unexpected reply before the dot; returns the reply to the dot.
+     */
+    public String sendMail(String from, List<String> recipients, String content) throws IOException {
+        if (!content.endsWith("\r\n")) {
+            throw new IllegalArgumentException("content must end with CRLF");
+        }
+        expect(command("MAIL FROM:<" + from + ">"), "250");
+        for (String r : recipients) {
+            expect(command("RCPT TO:<" + r + ">"), "250");
+        }
+        expect(command("DATA"), "354");
+        String stuffed = (content.startsWith(".") ? "." : "") + content.replace("\r\n.", "\r\n..");
+        send(stuffed);
+        return command(".");
+    }
+
+    /** The queue id in a {@code 250 2.0.0 Ok: queued as <id>} reply. */
+    public static String queueId(String reply) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^250 2\\.0\\.0 Ok: queued as ([0-9A-Z]{16})$")
+                .matcher(reply);
+        if (!m.matches()) {
+            throw new AssertionError("not a queued reply: " + reply);
+        }
+        return m.group(1);
+    }
+
+    /** Returns {@code reply} if it starts with {@code code}, else fails with it. */
+    public String expect(String reply, String code) {
+        if (!reply.startsWith(code)) {
+            throw new AssertionError("expected " + code + " but got: " + reply);
+        }
+        return reply;
+    }
+
     /** Reads one complete reply; all lines joined with "\n". */
-    String reply() throws IOException {
+    public String reply() throws IOException {
         List<String> lines = new ArrayList<>();
         while (true) {
             String line = readLine();
@@ -103,7 +140,7 @@ final class SmtpTestClient implements AutoCloseable {
     }
 
     /** True once the server has closed the connection (reads EOF). */
-    boolean closedByServer() throws IOException {
+    public boolean closedByServer() throws IOException {
         try {
             return in.read() < 0;
         } catch (java.net.SocketException e) {

@@ -227,8 +227,8 @@ public final class DeliveryScheduler implements AutoCloseable {
         } catch (IOException e) {
             log.error("message {}: cannot write delivery state ({}); delivered recipients may be sent again", id, e.toString());
         }
-        log.info("deferred id={} mailbox={} attempt={} pending={} retry-in={}s reason={}", id, env.mailbox(),
-                after.attempts(), after.pending().size(), delay.toSeconds(), lastError);
+        log.info("deferred id={} mailbox={} attempt={} pending={} retry-in={}ms reason={}", id, env.mailbox(),
+                after.attempts(), after.pending().size(), delay.toMillis(), lastError);
         over(id, delay);
     }
 
@@ -255,8 +255,15 @@ public final class DeliveryScheduler implements AutoCloseable {
                 failed.incrementAndGet();
                 log.warn("failed id={} mailbox={} failed-recipients={} {}", id, env.mailbox(), state.failed(),
                         state.recipients().get(state.failed().get(0)).reply());
-                notifier.permanentFailure(message, state);
+                // Out of the queue first: if anything below fails, the message is not tried again,
+                // so no second notice can follow.
                 spool.deadLetter(id, DeadLetterReport.render(env, state));
+                try {
+                    notifier.permanentFailure(spool.readDeadLetter(id), state);
+                } catch (IOException | RuntimeException e) {
+                    log.error("message {} failed and is in the dead-letter folder, but the failure notice could not"
+                            + " be queued: {}", id, e.toString());
+                }
             }
             over(id, null);
         } catch (IOException | RuntimeException e) {

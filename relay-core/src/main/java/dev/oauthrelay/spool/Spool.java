@@ -231,6 +231,11 @@ public final class Spool {
         return messageIds(deadLetterDir);
     }
 
+    /** Reads a dead-lettered message (validated like a queued one). */
+    public StoredMessage readDeadLetter(QueueId id) throws IOException {
+        return SpoolFileReader.read(deadLetterDir.resolve(SpoolFormat.fileName(id)), id);
+    }
+
     /** The report written when a message was dead-lettered. */
     public String deadLetterReport(QueueId id) throws IOException {
         return Files.readString(deadLetterDir.resolve(id.value() + ".report"));

@@ -50,6 +50,7 @@ public final class CachingTokenProvider implements TokenProvider, AutoCloseable 
     private boolean retryScheduled;
     private int consecutiveFailures;
     private String lastError;
+    private Instant lastFailureAt;
     private boolean closed;
 
     /** A token and when to replace it. */
@@ -103,6 +104,13 @@ public final class CachingTokenProvider implements TokenProvider, AutoCloseable 
                 // Fresh, or a failed refresh is already waiting for its retry: do not ask the
                 // identity provider once per message while it is failing.
                 return CompletableFuture.completedFuture(valid);
+            }
+            if (valid == null && inFlight == null && lastFailureAt != null
+                    && now.isBefore(lastFailureAt.plus(retryDelay))) {
+                // During an outage, demand (one delivery attempt per queued message) must not turn
+                // into one token request per message: at most one fetch per retryDelay on demand,
+                // besides the scheduled retries.
+                return CompletableFuture.failedFuture(new TokenUnavailableException(lastError));
             }
             started = inFlight == null;
             shared = started ? beginFetch() : inFlight;
@@ -186,6 +194,7 @@ public final class CachingTokenProvider implements TokenProvider, AutoCloseable 
                 cached = new Cached(token, refreshAt(token, now));
                 consecutiveFailures = 0;
                 lastError = null;
+                lastFailureAt = null;
                 if (!closed) {
                     schedule(cached.refreshAt(), false);
                 }
@@ -193,6 +202,7 @@ public final class CachingTokenProvider implements TokenProvider, AutoCloseable 
                 failure = unavailable(error);
                 consecutiveFailures++;
                 lastError = failure.getMessage();
+                lastFailureAt = now;
                 Duration delay = backoff();
                 boolean haveValid = cached != null && cached.token().validAt(now);
                 if (haveValid) {

@@ -194,11 +194,12 @@ class CachingTokenProviderTest {
     }
 
     @Test
-    void noValidTokenFetchesAtOnceEvenWhileARetryIsPending() {
+    void noValidTokenFetchesOnDemandOnceTheRetryDelayHasPassedEvenBeforeTheScheduledRetry() {
         CompletableFuture<AccessToken> first = provider.currentToken();
         source.fetch(0).completeExceptionally(new IOException("down"));
         assertThat(first).isCompletedExceptionally();
 
+        clock.advance(RETRY); // the scheduled retry is not run: demand alone triggers the fetch
         CompletableFuture<AccessToken> second = provider.currentToken();
         assertThat(source.calls()).isEqualTo(2);
         AccessToken t1 = token("t1");
@@ -293,5 +294,24 @@ class CachingTokenProviderTest {
     void rejectsAMarginBelowTenMinutes() {
         assertThatThrownBy(() -> new CachingTokenProvider(source, clock, scheduler, Duration.ofMinutes(5), RETRY))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void duringAnOutageDemandCausesAtMostOneFetchPerRetryDelay() {
+        provider.start();
+        source.fetch(0).completeExceptionally(new IOException("connection refused"));
+        // A backlog of deliveries asks again and again: no new request, a quick failure instead.
+        for (int i = 0; i < 50; i++) {
+            assertThat(provider.currentToken()).isCompletedExceptionally();
+        }
+        assertThat(source.calls()).isEqualTo(1);
+        assertThatThrownBy(() -> provider.currentToken().join()).hasCauseInstanceOf(TokenUnavailableException.class)
+                .hasMessageContaining("connection refused");
+        clock.advance(RETRY.plusSeconds(1));
+        CompletableFuture<AccessToken> later = provider.currentToken();
+        assertThat(source.calls()).isEqualTo(2);
+        AccessToken t = token("after-outage");
+        source.fetch(1).complete(t);
+        assertThat(later).isCompletedWithValue(t);
     }
 }

@@ -12,7 +12,6 @@ import dev.oauthrelay.spool.QueueId;
 import dev.oauthrelay.spool.Spool;
 import dev.oauthrelay.token.CachingTokenProvider;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
@@ -22,9 +21,6 @@ import java.util.concurrent.ScheduledExecutorService;
  * upstream SMTP client -> delivery scheduler, plus failure notices through the queue.
  */
 final class OutboundPath implements AutoCloseable {
-
-    /** First retry of a failed token fetch; it doubles up to five minutes. */
-    private static final Duration TOKEN_RETRY = Duration.ofSeconds(15);
 
     private final MsalTokenSource source;
     private final CachingTokenProvider tokens;
@@ -43,7 +39,7 @@ final class OutboundPath implements AutoCloseable {
                               ScheduledExecutorService timer, Executor io, Clock clock) {
         MsalTokenSource source = new MsalTokenSource(oauth);
         CachingTokenProvider tokens = new CachingTokenProvider(source, clock, timer,
-                CachingTokenProvider.DEFAULT_REFRESH_MARGIN, TOKEN_RETRY);
+                CachingTokenProvider.DEFAULT_REFRESH_MARGIN, config.delivery().tokenRetryDelay());
         tokens.start();
         SmtpUpstream upstream = new SmtpUpstream(config.upstream(), tokens);
         DeliveryConfig d = config.delivery();

@@ -132,6 +132,7 @@ final class DeliveryBinder {
 
     static DeliveryConfig delivery(Section d) {
         Integer maxConcurrent = positive(d, "max-concurrent");
+        Duration tokenRetry = positive(d, "token-retry-delay", "a duration such as 15s");
         Section r = d.section("retry");
         RetryPolicy retry = r == null ? null : retry(r);
         Section n = d.section("notify");
@@ -146,10 +147,10 @@ final class DeliveryBinder {
                 n.problem("mailbox", "is missing: notices need a mailbox to be sent as");
             }
         }
-        if (maxConcurrent == null || retry == null || sender == null) {
+        if (maxConcurrent == null || retry == null || sender == null || tokenRetry == null) {
             return null;
         }
-        return new DeliveryConfig(maxConcurrent, retry, mailbox, admin, sender);
+        return new DeliveryConfig(maxConcurrent, retry, mailbox, admin, sender, tokenRetry);
     }
 
     private static RetryPolicy retry(Section r) {

@@ -12,9 +12,11 @@ import java.util.Optional;
  * @param notifyMailbox  the mailbox failure notices are sent as; none: no notices
  * @param notifyAdmin    where every failure notice goes
  * @param notifySender   whether the message's own sender is notified too
+ * @param tokenRetryDelay after a failed token request, the wait before the next one (doubling in
+ *                       the background up to 5 minutes); deliveries meanwhile defer without asking
  */
 public record DeliveryConfig(int maxConcurrent, RetryPolicy retry, Optional<String> notifyMailbox,
-                             Optional<String> notifyAdmin, boolean notifySender) {
+                             Optional<String> notifyAdmin, boolean notifySender, java.time.Duration tokenRetryDelay) {
     public DeliveryConfig {
         Objects.requireNonNull(retry, "retry");
     }

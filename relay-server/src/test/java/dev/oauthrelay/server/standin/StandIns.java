@@ -136,6 +136,7 @@ public final class StandIns implements AutoCloseable {
                     }
                     delivery {
                       retry { initial-delay = 200ms, multiplier = 2, max-delay = 1s }
+                      token-retry-delay = 500ms
                       %s
                     }
                     """.formatted(exchange.host(), exchange.port(), trust, dataTimeout, entra.tenantId(), CLIENT_ID,

@@ -230,6 +230,11 @@ public final class StandInTokenEndpoint implements AutoCloseable {
         revoked.add(accessToken);
     }
 
+    /** Tokens issued and not yet expired, for tests that prove no token ever reaches a log. */
+    public Set<String> issuedTokens() {
+        return Set.copyOf(issued.keySet());
+    }
+
     @Override
     public void close() {
         synchronized (this) {

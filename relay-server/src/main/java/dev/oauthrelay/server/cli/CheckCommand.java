@@ -3,8 +3,6 @@ package dev.oauthrelay.server.cli;
 import dev.oauthrelay.delivery.AttemptResult;
 import dev.oauthrelay.policy.DeviceAccount;
 import dev.oauthrelay.policy.TrustedNetwork;
-import dev.oauthrelay.server.config.ConfigLoader;
-import dev.oauthrelay.server.config.InvalidConfigException;
 import dev.oauthrelay.server.config.RelayConfig;
 import dev.oauthrelay.server.oauth.MsalTokenSource;
 import dev.oauthrelay.server.oauth.OAuthSettings;
@@ -44,14 +42,11 @@ final class CheckCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CheckReport report = new CheckReport(System.out);
-        RelayConfig relay;
-        try {
-            relay = ConfigLoader.load(Optional.of(config));
-        } catch (InvalidConfigException e) {
-            report.fail("configuration", e.getMessage(), "the file has an invalid or misspelt setting",
-                    "correct the keys named above (see reference.conf for every key)");
+        Optional<RelayConfig> loaded = report.loadConfig(config);
+        if (loaded.isEmpty()) {
             return 1;
         }
+        RelayConfig relay = loaded.get();
         report.ok("configuration", config + " is valid (" + relay.listeners().size() + " listener(s), "
                 + relay.accounts().size() + " account(s), " + relay.trustedNetworks().size() + " trusted network(s))");
         if (relay.oauth().isEmpty()) {

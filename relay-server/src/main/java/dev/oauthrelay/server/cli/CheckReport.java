@@ -31,6 +31,17 @@ final class CheckReport {
         out.println("       fix: " + diagnosis.map(d -> d.fix()).orElse(fallbackFix));
     }
 
+    /** Loads the configuration, reporting a failure (and returning empty) if it is invalid. */
+    java.util.Optional<dev.oauthrelay.server.config.RelayConfig> loadConfig(java.nio.file.Path file) {
+        try {
+            return java.util.Optional.of(dev.oauthrelay.server.config.ConfigLoader.load(java.util.Optional.of(file)));
+        } catch (dev.oauthrelay.server.config.InvalidConfigException e) {
+            fail("configuration", e.getMessage(), "the file has an invalid or misspelt setting",
+                    "correct the keys named above (see reference.conf for every key)");
+            return java.util.Optional.empty();
+        }
+    }
+
     boolean allPassed() {
         return !failed;
     }

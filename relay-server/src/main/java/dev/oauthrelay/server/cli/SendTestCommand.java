@@ -8,8 +8,6 @@ import dev.oauthrelay.delivery.Submission;
 import dev.oauthrelay.policy.DeviceAccount;
 import dev.oauthrelay.policy.Identity;
 import dev.oauthrelay.policy.TrustedNetwork;
-import dev.oauthrelay.server.config.ConfigLoader;
-import dev.oauthrelay.server.config.InvalidConfigException;
 import dev.oauthrelay.server.config.RelayConfig;
 import dev.oauthrelay.server.oauth.MsalTokenSource;
 import dev.oauthrelay.server.upstream.SmtpUpstream;
@@ -56,13 +54,11 @@ final class SendTestCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CheckReport report = new CheckReport(System.out);
-        RelayConfig relay;
-        try {
-            relay = ConfigLoader.load(Optional.of(config));
-        } catch (InvalidConfigException e) {
-            report.fail("configuration", e.getMessage(), "invalid configuration", "correct the keys named above");
+        Optional<RelayConfig> loaded = report.loadConfig(config);
+        if (loaded.isEmpty()) {
             return 1;
         }
+        RelayConfig relay = loaded.get();
         if (relay.oauth().isEmpty()) {
             report.fail("send", "relay.oauth is not configured", "no app registration", "set relay.oauth (see config/relay.conf)");
             return 1;

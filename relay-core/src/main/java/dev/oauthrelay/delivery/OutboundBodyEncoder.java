@@ -9,8 +9,9 @@ import java.nio.ByteBuffer;
  * <ul>
  *   <li>Every line end becomes CRLF: CRLF stays, and a bare LF or a bare CR becomes CRLF. RFC 5321
  *       section 2.3.8 forbids bare CR and LF in SMTP; a stray one that reaches a server which reads
- *       it as a line end is what SMTP smuggling exploits. The inbound side stores bare CR and LF as
- *       content (see the DATA decoder); this is the outbound half: none ever reaches the upstream.
+ *       it as a line end is what SMTP smuggling exploits. The inbound side refuses bare CR and LF
+ *       or stores them as CRLF (the DATA decoder's STRICT and NORMALIZE modes), but messages spooled
+ *       by earlier versions may hold them; this is the outbound half: none ever reaches the upstream.
  *       "CR CR LF" is a bare CR followed by CRLF, so it becomes two line ends.
  *   <li>A line that begins with "." gets another "." in front (RFC 5321 section 4.5.2).
  *   <li>Non-empty content that does not end with a line end gets a CRLF, because the marker

@@ -34,7 +34,12 @@ public final class SubmissionPolicy {
 
     /** The identity of a client address that may submit without AUTH, if any. */
     public Optional<Identity> trustedIdentity(InetAddress client) {
-        return networks.stream().filter(n -> n.cidr().contains(client)).map(TrustedNetwork::identity).findFirst();
+        return trustedNetwork(client).map(TrustedNetwork::identity);
+    }
+
+    /** The most specific trusted network containing a client address, if any. */
+    public Optional<TrustedNetwork> trustedNetwork(InetAddress client) {
+        return networks.stream().filter(n -> n.cidr().contains(client)).findFirst();
     }
 
     /**

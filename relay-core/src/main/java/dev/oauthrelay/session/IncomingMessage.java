@@ -10,27 +10,29 @@ import java.nio.ByteBuffer;
  * The body of one message on its way from the socket into the spool. Bytes are written as they
  * arrive, so memory does not grow with the message size. Past the size limit, or after a write
  * error, the rest of the data is still read (and dropped) up to the end marker, so none of it is
- * ever taken for commands (the approach of chasquid's dotreader).
+ * ever taken for commands (the approach of chasquid's dotreader). A bare CR or LF in STRICT mode
+ * stops reading at once instead: the session refuses the message and closes the connection.
  */
 final class IncomingMessage implements BodySink {
 
     enum Outcome { COMPLETE, TOO_BIG, WRITE_FAILED }
 
     private final SpoolWriter writer;
-    private final DataDecoder decoder = new DataDecoder(this);
+    private final DataDecoder decoder;
     private final long limit;
     private long size;
     private IOException writeFailure;
     private boolean tooBig;
 
-    IncomingMessage(SpoolWriter writer, long limit, long alreadyWritten) {
+    IncomingMessage(SpoolWriter writer, long limit, long alreadyWritten, DataDecoder.Mode mode) {
+        this.decoder = new DataDecoder(this, mode);
         this.writer = writer;
         this.limit = limit;
         this.size = alreadyWritten;
     }
 
-    /** Feeds bytes from the client; true once the end-of-data marker has been consumed. */
-    boolean feed(ByteBuffer in) {
+    /** Feeds bytes from the client; see {@link DataDecoder#feed}. */
+    DataDecoder.Result feed(ByteBuffer in) {
         try {
             return decoder.feed(in);
         } catch (IOException e) {

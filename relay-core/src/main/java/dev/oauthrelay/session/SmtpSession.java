@@ -5,6 +5,8 @@ import dev.oauthrelay.auth.SaslStep;
 import dev.oauthrelay.policy.Identity;
 import dev.oauthrelay.policy.SenderDecision;
 import dev.oauthrelay.policy.SubmissionPolicy;
+import dev.oauthrelay.policy.TrustedNetwork;
+import dev.oauthrelay.session.data.DataDecoder;
 import dev.oauthrelay.smtp.Command;
 import dev.oauthrelay.smtp.CommandParser;
 import dev.oauthrelay.smtp.PathArgument;
@@ -47,6 +49,8 @@ public final class SmtpSession {
     private final Executor blocking;
     private final Clock clock;
     private final Identity trusted;
+    /** Bare CR and LF in DATA: the client's trusted network decides if it says, else the listener. */
+    private final DataDecoder.Mode dataLineEndings;
 
     private String helo;
     private boolean esmtp;
@@ -57,6 +61,8 @@ public final class SmtpSession {
     private Transaction transaction;
     private IncomingMessage incoming;
     private int errors;
+    /** A STRICT session refused bare CR or LF in DATA: it is over, nothing more is read. */
+    private boolean refusedData;
 
     public SmtpSession(SessionSettings settings, InetAddress client, SubmissionPolicy policy, Spool spool,
                        Executor blocking, Clock clock) {
@@ -67,7 +73,9 @@ public final class SmtpSession {
         this.spool = spool;
         this.blocking = blocking;
         this.clock = clock;
-        this.trusted = policy.trustedIdentity(client).orElse(null);
+        Optional<TrustedNetwork> network = policy.trustedNetwork(client);
+        this.trusted = network.map(TrustedNetwork::identity).orElse(null);
+        this.dataLineEndings = network.flatMap(TrustedNetwork::dataLineEndings).orElse(settings.dataLineEndings());
     }
 
     public Step greet() {
@@ -108,6 +116,9 @@ public final class SmtpSession {
 
     /** A command line arrived (without its CRLF). */
     public Step onLine(byte[] line) {
+        if (refusedData) {
+            return Step.reply(Replies.BARE_LINE_ENDING); // defence in depth: the transport has closed
+        }
         if (sasl != null) {
             return continueSasl(new String(line, StandardCharsets.UTF_8));
         }
@@ -358,7 +369,7 @@ public final class SmtpSession {
             resetTransaction();
             return Step.reply(Replies.LOCAL_ERROR);
         }
-        incoming = new IncomingMessage(writer, settings.maxMessageSize(), received.length);
+        incoming = new IncomingMessage(writer, settings.maxMessageSize(), received.length, dataLineEndings);
         return new Step.Respond(Replies.START_DATA, Step.Next.DATA);
     }
 
@@ -366,14 +377,31 @@ public final class SmtpSession {
      * Message bytes from the client. Consumes from {@code in} up to and including the end-of-data
      * marker; bytes after it stay in the buffer (they are the next pipelined commands).
      *
-     * @return the step to take once the end marker was seen, or empty if more data is needed
+     * <p>With STRICT data line endings, a bare CR or LF ends the session at once: the partial
+     * message is discarded (never queued), the reply is {@code 521 5.5.2} with
+     * {@link Step.Next#CLOSE}, and the transport must not interpret any byte after it. Answering
+     * right away rather than at the end of the data means there is no later "end" to find, so no
+     * byte of a smuggled command can ever be taken for one.
+     *
+     * @return the step to take once the end marker (or a refused bare CR or LF) was seen, or
+     *         empty if more data is needed
      */
     public Optional<Step> onData(ByteBuffer in) {
         if (incoming == null) {
             throw new IllegalStateException("not in DATA");
         }
-        if (!incoming.feed(in)) {
+        DataDecoder.Result result = incoming.feed(in);
+        if (result == DataDecoder.Result.NEED_MORE) {
             return Optional.empty();
+        }
+        if (result == DataDecoder.Result.BARE_LINE_ENDING) {
+            log.info("client={} message {} refused: bare CR or LF in the data (data-line-endings = strict); closing",
+                    clientText, incoming.writer().id());
+            incoming.writer().abort();
+            incoming = null;
+            resetTransaction();
+            refusedData = true;
+            return Optional.of(Step.reply(Replies.BARE_LINE_ENDING));
         }
         IncomingMessage message = incoming;
         Transaction finished = transaction;

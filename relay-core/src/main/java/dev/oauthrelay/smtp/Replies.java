@@ -70,6 +70,16 @@ public final class Replies {
     public static final SmtpReply BAD_RECIPIENT_ADDRESS = SmtpReply.of(553, of(5, 1, 3), "Bad recipient address syntax");
     /** RFC 6531 section 3.5: a non-ASCII address needs the SMTPUTF8 parameter. */
     public static final SmtpReply SMTPUTF8_REQUIRED = SmtpReply.of(553, of(5, 6, 7), "Non-ASCII address requires SMTPUTF8");
+    /**
+     * A bare CR or LF in the message data on a listener (or trusted network) with
+     * {@code data-line-endings = strict}: RFC 5321 section 2.3.8 allows CR and LF only together as
+     * CRLF, and section 4.1.1.4 ends the data only at CRLF "." CRLF. Refusing the message and
+     * closing, rather than guessing where the data ends, is the fix the SMTP smuggling advisories
+     * recommend (SEC Consult, December 2023; CVE-2023-51764, CVE-2023-51765, CVE-2023-51766):
+     * nothing the client sent after the stray byte is ever read as a command.
+     */
+    public static final SmtpReply BARE_LINE_ENDING =
+            SmtpReply.of(521, of(5, 5, 2), "Bare CR or LF in message data; closing").closing();
     /** RFC 1870 section 6.1. */
     public static final SmtpReply MESSAGE_TOO_BIG = SmtpReply.of(552, of(5, 3, 4), "Message size exceeds fixed maximum message size");
 

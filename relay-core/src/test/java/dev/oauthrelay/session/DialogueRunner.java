@@ -9,6 +9,7 @@ import dev.oauthrelay.policy.Identity;
 import dev.oauthrelay.policy.SenderMismatch;
 import dev.oauthrelay.policy.SubmissionPolicy;
 import dev.oauthrelay.policy.TrustedNetwork;
+import dev.oauthrelay.session.data.DataDecoder;
 import dev.oauthrelay.smtp.SmtpReply;
 import dev.oauthrelay.spool.Spool;
 import java.io.IOException;
@@ -29,15 +30,19 @@ import java.util.Optional;
  * <pre>
  *   # comment
  *   @ client 10.1.2.3          settings before the first exchange: client, tls (none|starttls|implicit),
- *   @ plaintext-auth true      max-recipients, max-errors, max-size, min-free-space
+ *   @ plaintext-auth true      max-recipients, max-errors, max-size, min-free-space,
+ *                              data-line-endings (strict|normalize: the listener's setting)
  *   &gt; EHLO printer             a client command line
  *   &lt; 250 2.1.0               the reply to the previous line must start with this text (code, status, text)
  *   &lt;~ AUTH PLAIN LOGIN       some line of the (multi-line) reply must contain this text
  *   &lt;! close                  the reply closes the connection
  *   ! tls TLSv1.3              the transport finished a TLS handshake
  *   d line                     one data line (CRLF is added); "d ." ends the data
+ *   r bytes                    raw data bytes, nothing added, fed at once; escapes \r \n \t \\ \xHH;
+ *                              the session's answer (end of data, or a refusal) is checked as usual
  *   = queued 1                 the spool holds this many committed messages
  *   = tmp-empty                no temporary spool file is left behind
+ *   = body bytes               the last queued message after the relay's Received header (escapes as for r)
  *   ! break-queue              the spool's queue directory becomes unusable (commits fail)
  * </pre>
  */
@@ -63,9 +68,13 @@ public final class DialogueRunner {
                 List.of("scanner@contoso.com"), SenderMismatch.REWRITE);
         Identity v6 = new Identity("fd00:1::/64", Identity.Kind.TRUSTED_NETWORK, "nas@contoso.com",
                 List.of("*"), SenderMismatch.REJECT);
+        Identity alarms = new Identity("10.2.0.0/16", Identity.Kind.TRUSTED_NETWORK, "alarm@contoso.com",
+                List.of("alarm@contoso.com"), SenderMismatch.REJECT);
         return new SubmissionPolicy(
                 List.of(new DeviceAccount("printer", PRINTER_HASH, printer), new DeviceAccount("script", SCRIPT_HASH, script)),
-                List.of(new TrustedNetwork(Cidr.parse("10.1.0.0/16"), scanners), new TrustedNetwork(Cidr.parse("fd00:1::/64"), v6)));
+                List.of(new TrustedNetwork(Cidr.parse("10.1.0.0/16"), scanners), new TrustedNetwork(Cidr.parse("fd00:1::/64"), v6),
+                        // Legacy alarm panels that end lines with a bare LF: normalized whatever the listener says.
+                        new TrustedNetwork(Cidr.parse("10.2.0.0/16"), alarms, Optional.of(DataDecoder.Mode.NORMALIZE))));
     }
 
     /** Runs the script; returns the spool so callers can inspect what was queued. */
@@ -77,6 +86,7 @@ public final class DialogueRunner {
         int maxErrors = 10;
         long maxSize = 10 * 1024 * 1024;
         long minFree = 0;
+        DataDecoder.Mode dataLineEndings = DataDecoder.Mode.STRICT;
         int i = 0;
         for (; i < script.size() && (script.get(i).startsWith("@") || script.get(i).startsWith("#") || script.get(i).isBlank()); i++) {
             String line = script.get(i);
@@ -92,12 +102,13 @@ public final class DialogueRunner {
                 case "max-errors" -> maxErrors = Integer.parseInt(kv[1]);
                 case "max-size" -> maxSize = Long.parseLong(kv[1]);
                 case "min-free-space" -> minFree = Long.parseLong(kv[1]);
+                case "data-line-endings" -> dataLineEndings = DataDecoder.Mode.valueOf(kv[1].toUpperCase(java.util.Locale.ROOT));
                 default -> throw new IllegalArgumentException(name + ": unknown setting " + kv[0]);
             }
         }
         Spool spool = Spool.open(spoolDir);
         SessionSettings settings = new SessionSettings("relay.test", "test", tls, plaintextAuth, maxSize,
-                maxRecipients, maxErrors, minFree);
+                maxRecipients, maxErrors, minFree, dataLineEndings);
         Clock clock = Clock.fixed(Instant.parse("2026-11-29T10:15:30Z"), ZoneOffset.UTC);
         SmtpSession session = new SmtpSession(settings, InetAddress.getByName(client), policy(), spool, Runnable::run, clock);
         Step.Respond last = resolve(tls == TlsMode.IMPLICIT ? tlsThenGreet(session) : session.greet());
@@ -124,6 +135,21 @@ public final class DialogueRunner {
                     last = resolve(step.get());
                     data = null;
                 }
+            } else if (line.startsWith("r ")) {
+                assertThat(last.next()).as(where + " (session expects data)").isEqualTo(Step.Next.DATA);
+                assertThat(data).as(where + " (no unfinished d lines)").isNull();
+                Optional<Step> step = session.onData(ByteBuffer.wrap(unescape(line.substring(2))));
+                if (step.isPresent()) {
+                    last = resolve(step.get());
+                }
+            } else if (line.startsWith("= body ")) {
+                List<dev.oauthrelay.spool.QueueId> queued = spool.queued();
+                assertThat(queued).as(where).isNotEmpty();
+                byte[] stored;
+                try (var in = spool.read(queued.get(queued.size() - 1)).openBody()) {
+                    stored = in.readAllBytes();
+                }
+                assertThat(show(afterReceivedHeader(stored))).as(where).isEqualTo(show(unescape(line.substring(7))));
             } else if (line.startsWith("<~ ")) {
                 assertThat(last.reply().lines()).as(where).anyMatch(l -> l.contains(line.substring(3)));
             } else if (line.startsWith("<! close")) {
@@ -152,6 +178,49 @@ public final class DialogueRunner {
             }
         }
         return spool;
+    }
+
+    /** Script escapes: \r \n \t \\ and \xHH; everything else is UTF-8 text. */
+    static byte[] unescape(String text) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c != '\\') {
+                out.writeBytes(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
+                continue;
+            }
+            char e = text.charAt(++i);
+            switch (e) {
+                case 'r' -> out.write('\r');
+                case 'n' -> out.write('\n');
+                case 't' -> out.write('\t');
+                case '\\' -> out.write('\\');
+                case 'x' -> {
+                    out.write(Integer.parseInt(text.substring(i + 1, i + 3), 16));
+                    i += 2;
+                }
+                default -> throw new IllegalArgumentException("unknown escape \\" + e + " in " + text);
+            }
+        }
+        return out.toByteArray();
+    }
+
+    /** The inverse of {@link #unescape} for CR, LF and backslash, for readable failures. */
+    static String show(byte[] bytes) {
+        return new String(bytes, StandardCharsets.ISO_8859_1).replace("\\", "\\\\").replace("\r", "\\r")
+                .replace("\n", "\\n");
+    }
+
+    /** A stored body without the Received header the relay put first (its continuation lines start with white space). */
+    static byte[] afterReceivedHeader(byte[] stored) {
+        int p = 0;
+        do {
+            while (stored[p] != '\n') {
+                p++;
+            }
+            p++;
+        } while (p < stored.length && (stored[p] == ' ' || stored[p] == '\t'));
+        return java.util.Arrays.copyOfRange(stored, p, stored.length);
     }
 
     private static Step tlsThenGreet(SmtpSession session) {

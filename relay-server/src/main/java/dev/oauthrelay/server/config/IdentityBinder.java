@@ -23,7 +23,8 @@ final class IdentityBinder {
 
     static final Set<String> ACCOUNT_KEYS =
             Set.of("username", "password-hash", "mailbox", "allowed-senders", "sender-mismatch");
-    static final Set<String> NETWORK_KEYS = Set.of("cidr", "mailbox", "allowed-senders", "sender-mismatch");
+    static final Set<String> NETWORK_KEYS =
+            Set.of("cidr", "mailbox", "allowed-senders", "sender-mismatch", "data-line-endings");
 
     /** The shape `./relay hash-password` produces: bcrypt, versions 2a, 2b or 2y, 60 characters. */
     static final Pattern BCRYPT = Pattern.compile("^\\$2[aby]\\$\\d{2}\\$[./A-Za-z0-9]{53}$");
@@ -99,8 +100,9 @@ final class IdentityBinder {
                 }
             }
             Identity identity = identity(n, cidr == null ? null : cidr.text(), Identity.Kind.TRUSTED_NETWORK);
-            if (cidr != null && identity != null) {
-                out.add(new TrustedNetwork(cidr, identity));
+            var lineEndings = RelayConfigBinder.dataLineEndings(n);
+            if (cidr != null && identity != null && lineEndings != null) {
+                out.add(new TrustedNetwork(cidr, identity, lineEndings));
             }
         }
         return out;

@@ -1,6 +1,7 @@
 package dev.oauthrelay.server.config;
 
 import dev.oauthrelay.session.TlsMode;
+import dev.oauthrelay.session.data.DataDecoder;
 
 import java.util.Objects;
 
@@ -13,12 +14,21 @@ import java.util.Objects;
  * @param tls                how TLS is offered on this listener
  * @param allowPlaintextAuth whether AUTH is offered before TLS is active; off by default, because
  *                           AUTH PLAIN and LOGIN would send the password in the clear
+ * @param dataLineEndings    bare CR or LF in DATA: refused with 521 and a close (STRICT, the
+ *                           default) or stored as CRLF (NORMALIZE); a trusted network may override it
  */
-public record ListenerConfig(String name, String address, int port, TlsMode tls, boolean allowPlaintextAuth) {
+public record ListenerConfig(String name, String address, int port, TlsMode tls, boolean allowPlaintextAuth,
+                             DataDecoder.Mode dataLineEndings) {
 
     public ListenerConfig {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(tls, "tls");
+        Objects.requireNonNull(dataLineEndings, "dataLineEndings");
+    }
+
+    /** A listener with STRICT data line endings, the default. */
+    public ListenerConfig(String name, String address, int port, TlsMode tls, boolean allowPlaintextAuth) {
+        this(name, address, port, tls, allowPlaintextAuth, DataDecoder.Mode.STRICT);
     }
 }

@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigValue;
 import dev.oauthrelay.policy.DeviceAccount;
 import dev.oauthrelay.policy.TrustedNetwork;
 import dev.oauthrelay.session.TlsMode;
+import dev.oauthrelay.session.data.DataDecoder;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -29,7 +30,8 @@ import java.util.regex.Pattern;
 final class RelayConfigBinder {
 
     /** Fields of a {@code relay.listeners} element. reference.conf has a full element as the default. */
-    static final Set<String> LISTENER_KEYS = Set.of("name", "address", "port", "tls", "allow-plaintext-auth");
+    static final Set<String> LISTENER_KEYS =
+            Set.of("name", "address", "port", "tls", "allow-plaintext-auth", "data-line-endings");
 
     static final String DEFAULT_LISTENER_TLS = "starttls";
     static final String DEFAULT_LISTENER_ADDRESS = "0.0.0.0";
@@ -132,6 +134,7 @@ final class RelayConfigBinder {
             }
             TlsMode tls = tlsMode(l);
             Boolean allowPlaintextAuth = l.bool("allow-plaintext-auth", "true or false", false);
+            Optional<DataDecoder.Mode> lineEndings = dataLineEndings(l);
 
             String previous = names.putIfAbsent(name, l.path());
             if (previous != null) {
@@ -146,9 +149,9 @@ final class RelayConfigBinder {
                             + "; each listener needs its own address and port");
                 }
             }
-            if (port != null && tls != null) {
+            if (port != null && tls != null && lineEndings != null) {
                 out.add(new ListenerConfig(name, address, port, tls,
-                        allowPlaintextAuth != null && allowPlaintextAuth));
+                        allowPlaintextAuth != null && allowPlaintextAuth, lineEndings.orElse(DataDecoder.Mode.STRICT)));
             }
         }
         return out;
@@ -163,6 +166,23 @@ final class RelayConfigBinder {
             return TlsMode.valueOf(value.strip().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             l.reject("tls", "none, starttls or implicit", false);
+            return null;
+        }
+    }
+
+    /**
+     * {@code data-line-endings} of a listener or trusted network: empty if not set, null (problem
+     * recorded) if not strict or normalize.
+     */
+    static Optional<DataDecoder.Mode> dataLineEndings(Section s) {
+        String value = s.string("data-line-endings", "strict or normalize", false);
+        if (value == null) {
+            return s.has("data-line-endings") ? null : Optional.empty();
+        }
+        try {
+            return Optional.of(DataDecoder.Mode.valueOf(value.strip().toUpperCase(Locale.ROOT)));
+        } catch (IllegalArgumentException e) {
+            s.reject("data-line-endings", "strict or normalize", false);
             return null;
         }
     }

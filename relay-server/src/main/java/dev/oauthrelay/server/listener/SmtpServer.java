@@ -62,7 +62,7 @@ public final class SmtpServer implements AutoCloseable {
             for (ListenerConfig listener : config.listeners()) {
                 SessionSettings settings = new SessionSettings(config.hostname(), listener.name(), listener.tls(),
                         listener.allowPlaintextAuth(), limits.maxMessageSize(), limits.maxRecipients(),
-                        limits.maxErrors(), limits.minFreeSpace());
+                        limits.maxErrors(), limits.minFreeSpace(), listener.dataLineEndings());
                 SmtpChannelInitializer init = new SmtpChannelInitializer(settings, server.limiter, tls,
                         limits.idleTimeout(), limits.maxLineLength(),
                         remote -> new SmtpSession(settings, remote.getAddress(), policy, spool, blocking, clock),

@@ -66,11 +66,13 @@ public final class StandInExchange implements AutoCloseable {
      * @param parameters the MAIL FROM parameters as sent ({@code SIZE=123}, {@code BODY=8BITMIME}, ...)
      * @param recipients the accepted RCPT TO addresses
      * @param content    the message bytes with dot-stuffing removed, exactly as received
+     * @param wire       the DATA bytes exactly as they came over the connection: dot-stuffed, up to
+     *                   and including the final ".\r\n" (the stand-in refuses a bare CR or LF)
      * @param answered   false if the final dot was never answered or the connection was dropped
      *                   right after it (the client cannot know the message arrived)
      */
     public record ReceivedMessage(int number, String mailbox, String mailFrom, List<String> parameters,
-                                  List<String> recipients, byte[] content, boolean answered) {
+                                  List<String> recipients, byte[] content, byte[] wire, boolean answered) {
         public String contentAsString() {
             return new String(content, StandardCharsets.UTF_8);
         }
@@ -371,9 +373,9 @@ public final class StandInExchange implements AutoCloseable {
     }
 
     ReceivedMessage store(String mailbox, String mailFrom, List<String> parameters, List<String> recipients,
-                          byte[] content, boolean answered) {
+                          byte[] content, byte[] wire, boolean answered) {
         ReceivedMessage message = new ReceivedMessage(messageNumbers.incrementAndGet(), mailbox, mailFrom,
-                List.copyOf(parameters), List.copyOf(recipients), content, answered);
+                List.copyOf(parameters), List.copyOf(recipients), content, wire, answered);
         if (config.messageDirectory().isPresent()) {
             try {
                 Files.write(config.messageDirectory().get().resolve(message.number() + ".eml"), content);

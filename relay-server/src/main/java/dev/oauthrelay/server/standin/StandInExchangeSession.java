@@ -36,6 +36,9 @@ final class StandInExchangeSession extends ChannelInboundHandlerAdapter {
             "{\"status\":\"401\",\"schemes\":\"bearer\",\"scope\":\"https://outlook.office365.com/.default\"}"
                     .getBytes(StandardCharsets.UTF_8));
 
+    /** The transcript line when the stand-in refused DATA with a bare CR or LF. */
+    static final String BARE_LINE_ENDING_REFUSED = "<bare CR or LF in message data: refused>";
+
     private final StandInExchange server;
     private final StandInExchangeFaults faults;
     private final List<TranscriptLine> transcript;
@@ -49,6 +52,8 @@ final class StandInExchangeSession extends ChannelInboundHandlerAdapter {
     private final List<String> recipients = new ArrayList<>();
     private DataDecoder data;
     private ByteArrayOutputStream content;
+    /** The DATA bytes as they came over the wire, dot-stuffing and final dot included. */
+    private ByteArrayOutputStream wire;
     private boolean silent;
 
     private enum SaslState { NONE, AWAIT_RESPONSE, AWAIT_CHALLENGE_ACK }
@@ -117,9 +122,19 @@ final class StandInExchangeSession extends ChannelInboundHandlerAdapter {
         while (buffer != null && buffer.isReadable()) {
             if (data != null && !silent) {
                 ByteBuffer nio = buffer.nioBuffer();
-                boolean done = data.feed(nio);
+                DataDecoder.Result result = data.feed(nio);
+                buffer.getBytes(buffer.readerIndex(), wire, nio.position());
                 buffer.skipBytes(nio.position());
-                if (!done) {
+                if (result == DataDecoder.Result.NEED_MORE) {
+                    return;
+                }
+                if (result == DataDecoder.Result.BARE_LINE_ENDING) {
+                    // Like a strict modern server: the relay must never send a bare CR or LF.
+                    transcript.add(new TranscriptLine(BARE_LINE_ENDING_REFUSED, tls));
+                    data = null;
+                    silent = true;
+                    ctx.writeAndFlush(line("521 5.5.2 Bare CR or LF in message data; closing"))
+                            .addListener(io.netty.channel.ChannelFutureListener.CLOSE);
                     return;
                 }
                 endOfData(ctx);
@@ -385,35 +400,39 @@ final class StandInExchangeSession extends ChannelInboundHandlerAdapter {
             return;
         }
         content = new ByteArrayOutputStream();
+        wire = new ByteArrayOutputStream();
+        // STRICT: a bare CR or LF from the relay is a bug, answered with 521 and a close.
         data = new DataDecoder(chunk -> {
             byte[] bytes = new byte[chunk.remaining()];
             chunk.get(bytes);
             content.write(bytes, 0, bytes.length);
-        });
+        }, DataDecoder.Mode.STRICT);
         reply(ctx, "354 Start mail input; end with <CRLF>.<CRLF>");
     }
 
     private void endOfData(ChannelHandlerContext ctx) {
         byte[] bytes = content.toByteArray();
+        byte[] onWire = wire.toByteArray();
         transcript.add(new TranscriptLine("<message data: " + bytes.length + " bytes>", tls));
         data = null;
         content = null;
+        wire = null;
         String fault = faults.take(Stage.AFTER_DOT);
         if (fault != null) {
             if (fault.startsWith("2")) {
-                server.store(mailbox, mailFrom, parameters, recipients, bytes, true);
+                server.store(mailbox, mailFrom, parameters, recipients, bytes, onWire, true);
             }
             reply(ctx, fault);
         } else if (faults.takeDropAfterDot()) {
-            server.store(mailbox, mailFrom, parameters, recipients, bytes, false);
+            server.store(mailbox, mailFrom, parameters, recipients, bytes, onWire, false);
             ctx.flush();
             ctx.close();
             silent = true;
         } else if (faults.neverAnswerFinalDot()) {
-            server.store(mailbox, mailFrom, parameters, recipients, bytes, false);
+            server.store(mailbox, mailFrom, parameters, recipients, bytes, onWire, false);
             silent = true;
         } else {
-            server.store(mailbox, mailFrom, parameters, recipients, bytes, true);
+            server.store(mailbox, mailFrom, parameters, recipients, bytes, onWire, true);
             reply(ctx, "250 2.0.0 OK <" + UUID.randomUUID() + "@" + StandInExchange.SERVER_NAME + "> [Hostname="
                     + StandInExchange.SERVER_NAME + "]");
         }

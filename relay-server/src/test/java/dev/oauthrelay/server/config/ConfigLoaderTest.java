@@ -5,6 +5,7 @@ import dev.oauthrelay.policy.Identity;
 import dev.oauthrelay.policy.SenderMismatch;
 import dev.oauthrelay.policy.TrustedNetwork;
 import dev.oauthrelay.session.TlsMode;
+import dev.oauthrelay.session.data.DataDecoder;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -84,6 +85,8 @@ class ConfigLoaderTest {
         TrustedNetwork scanners = c.trustedNetworks().get(0);
         assertThat(scanners.identity().kind()).isEqualTo(Identity.Kind.TRUSTED_NETWORK);
         assertThat(scanners.identity().onMismatch()).isEqualTo(SenderMismatch.REWRITE);
+        assertThat(scanners.dataLineEndings()).contains(DataDecoder.Mode.NORMALIZE);
+        assertThat(c.listeners()).allSatisfy(l -> assertThat(l.dataLineEndings()).isEqualTo(DataDecoder.Mode.STRICT));
         assertThat(c.limits().maxMessageSize()).isEqualTo(50L * 1024 * 1024);
         assertThat(c.limits().maxErrors()).isEqualTo(10); // not overridden: the default
     }
@@ -122,6 +125,21 @@ class ConfigLoaderTest {
         assertThat(network.cidr().toString()).isEqualTo("fd00:20::/64");
         assertThat(network.identity()).isEqualTo(new Identity("fd00:20::/64", Identity.Kind.TRUSTED_NETWORK,
                 "alarm@contoso.com", List.of("alarm@contoso.com"), SenderMismatch.REJECT));
+    }
+
+    @Test
+    void dataLineEndingsAreReadForListenersAndTrustedNetworks() throws Exception {
+        RelayConfig c = ConfigLoader.parse("""
+                relay.listeners = [ { port = 587 }, { port = 2525, data-line-endings = NORMALIZE },
+                                    { port = 2526, data-line-endings = strict } ]
+                relay.trusted-networks = [ { cidr = "10.0.0.0/8", mailbox = "s@contoso.com" },
+                                           { cidr = "10.9.0.0/16", mailbox = "p@contoso.com", data-line-endings = normalize } ]
+                """, NO_ENV);
+
+        assertThat(c.listeners()).extracting(ListenerConfig::dataLineEndings)
+                .containsExactly(DataDecoder.Mode.STRICT, DataDecoder.Mode.NORMALIZE, DataDecoder.Mode.STRICT);
+        assertThat(c.trustedNetworks()).extracting(TrustedNetwork::dataLineEndings)
+                .containsExactly(Optional.empty(), Optional.of(DataDecoder.Mode.NORMALIZE));
     }
 
     @Test
@@ -278,6 +296,10 @@ class ConfigLoaderTest {
                 arguments("relay.listeners = [{ port = 25, address = \"300.1.1.1\" }]", "relay.listeners[0].address", "300.1.1.1"),
                 arguments("relay.listeners = [{ port = 25, allow-plaintext-auth = maybe }]",
                         "relay.listeners[0].allow-plaintext-auth", "true or false"),
+                arguments("relay.listeners = [{ port = 25, data-line-endings = lenient }]",
+                        "relay.listeners[0].data-line-endings", "strict or normalize"),
+                arguments("relay.listeners = [{ port = 25, data-line-endings = [strict] }]",
+                        "relay.listeners[0].data-line-endings", "strict or normalize"),
                 // tls
                 arguments("relay.tls.certificate = /etc/cert.pem", "relay.tls.private-key", "is missing"),
                 arguments("relay.tls.private-key = /etc/key.pem", "relay.tls.certificate", "is missing"),
@@ -319,6 +341,11 @@ class ConfigLoaderTest {
                         + "{ cidr = \"10.1.2.3/8\", mailbox = \"t@contoso.com\" }]", "relay.trusted-networks[1].cidr", "same network"),
                 arguments("relay.trusted-networks = [{ cidr = \"10.0.0.0/8\", mailbox = \"s@contoso.com\", sender-mismatch = allow }]",
                         "relay.trusted-networks[0].sender-mismatch", "\"allow\""),
+                arguments("relay.trusted-networks = [{ cidr = \"10.0.0.0/8\", mailbox = \"s@contoso.com\", data-line-endings = crlf }]",
+                        "relay.trusted-networks[0].data-line-endings", "\"crlf\""),
+                arguments("relay.accounts = [{ username = x, password-hash = \"" + HASH
+                        + "\", mailbox = \"x@contoso.com\", data-line-endings = normalize }]",
+                        "relay.accounts[0].data-line-endings", "unknown key"),
                 // limits
                 arguments("relay.limits.max-line-length = 511", "relay.limits.max-line-length", "at least 512"),
                 arguments("relay.limits.max-message-size = 0", "relay.limits.max-message-size", "positive"),

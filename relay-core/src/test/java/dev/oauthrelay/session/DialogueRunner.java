@@ -2,6 +2,7 @@ package dev.oauthrelay.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.oauthrelay.auth.AuthThrottle;
 import dev.oauthrelay.auth.PasswordHasher;
 import dev.oauthrelay.policy.Cidr;
 import dev.oauthrelay.policy.DeviceAccount;
@@ -29,7 +30,8 @@ import java.util.Optional;
  * <pre>
  *   # comment
  *   @ client 10.1.2.3          settings before the first exchange: client, tls (none|starttls|implicit),
- *   @ plaintext-auth true      max-recipients, max-errors, max-size, min-free-space
+ *   @ plaintext-auth true      max-recipients, max-errors, max-size, min-free-space,
+ *                              auth-failures-per-session
  *   &gt; EHLO printer             a client command line
  *   &lt; 250 2.1.0               the reply to the previous line must start with this text (code, status, text)
  *   &lt;~ AUTH PLAIN LOGIN       some line of the (multi-line) reply must contain this text
@@ -77,6 +79,7 @@ public final class DialogueRunner {
         int maxErrors = 10;
         long maxSize = 10 * 1024 * 1024;
         long minFree = 0;
+        int authFailures = 3;
         int i = 0;
         for (; i < script.size() && (script.get(i).startsWith("@") || script.get(i).startsWith("#") || script.get(i).isBlank()); i++) {
             String line = script.get(i);
@@ -92,6 +95,7 @@ public final class DialogueRunner {
                 case "max-errors" -> maxErrors = Integer.parseInt(kv[1]);
                 case "max-size" -> maxSize = Long.parseLong(kv[1]);
                 case "min-free-space" -> minFree = Long.parseLong(kv[1]);
+                case "auth-failures-per-session" -> authFailures = Integer.parseInt(kv[1]);
                 default -> throw new IllegalArgumentException(name + ": unknown setting " + kv[0]);
             }
         }
@@ -99,7 +103,11 @@ public final class DialogueRunner {
         SessionSettings settings = new SessionSettings("relay.test", "test", tls, plaintextAuth, maxSize,
                 maxRecipients, maxErrors, minFree);
         Clock clock = Clock.fixed(Instant.parse("2026-11-29T10:15:30Z"), ZoneOffset.UTC);
-        SmtpSession session = new SmtpSession(settings, InetAddress.getByName(client), policy(), spool, Runnable::run, clock);
+        // A fresh throttle per script; its delays elapse at once (AuthThrottleTest covers them).
+        AuthGuard guard = new AuthGuard(new AuthThrottle(AuthThrottle.Settings.DEFAULTS, clock), authFailures,
+                delay -> java.util.concurrent.CompletableFuture.completedFuture(null));
+        SmtpSession session = new SmtpSession(settings, InetAddress.getByName(client), policy(), spool, Runnable::run,
+                clock, guard);
         Step.Respond last = resolve(tls == TlsMode.IMPLICIT ? tlsThenGreet(session) : session.greet());
         StringBuilder data = null;
         for (; i < script.size(); i++) {

@@ -18,7 +18,9 @@ class DialogueTest {
             "auth-refused-on-plaintext", "auth-plaintext-allowed", "unauthenticated-refused",
             "trusted-network-rewrites-sender", "trusted-ipv6-network", "sender-not-allowed", "sender-domain-pattern",
             "sloppy-syntax", "command-sequence", "parameters", "smtputf8", "limits", "starttls-resets-session",
-            "too-many-errors", "free-space", "quit-and-misc", "dot-stuffed-data", "commit-failure");
+            "too-many-errors", "free-space", "quit-and-misc", "dot-stuffed-data", "commit-failure",
+            "auth-failures-per-session", "auth-success-after-two-failures", "non-smtp-http", "non-smtp-connect",
+            "non-smtp-header");
 
     @TestFactory
     Stream<DynamicTest> dialogues() {

@@ -105,6 +105,30 @@ public final class PasswordHasher {
         }
     }
 
+    /** The work factor of a bcrypt hash, or -1 if it is not one this class accepts. */
+    public static int cost(String hash) {
+        if (hash == null || !BCRYPT.matcher(hash).matches()) {
+            return -1;
+        }
+        return Integer.parseInt(hash.substring(4, 6));
+    }
+
+    /**
+     * A hash of a random password nobody knows, at {@code cost}: checking a password against it
+     * takes as long as checking one against a real hash of that cost, and never succeeds.
+     */
+    public static String unguessableHash(int cost) {
+        char[] random = new char[24];
+        for (int i = 0; i < random.length; i++) {
+            random[i] = (char) ('a' + RANDOM.nextInt(26));
+        }
+        try {
+            return hash(random, cost);
+        } finally {
+            Arrays.fill(random, '\0');
+        }
+    }
+
     /**
      * Spends the time of one default-cost check. Call it when the user name is unknown so that an
      * unknown user and a wrong password take equally long (no user enumeration by timing).

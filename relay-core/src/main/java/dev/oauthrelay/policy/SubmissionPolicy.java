@@ -16,15 +16,36 @@ public final class SubmissionPolicy {
 
     private final Map<String, DeviceAccount> accounts = new HashMap<>();
     private final List<TrustedNetwork> networks;
+    /** Checked for an unknown username: same cost as the accounts' hashes, so it takes as long. */
+    private final String unknownUserHash;
 
     public SubmissionPolicy(List<DeviceAccount> accounts, List<TrustedNetwork> networks) {
         for (DeviceAccount a : accounts) {
             this.accounts.put(a.username(), a);
         }
+        this.unknownUserHash = accounts.isEmpty() ? null : PasswordHasher.unguessableHash(usualCost(accounts));
         // Most specific network first, so a /32 for one scanner wins over its /24.
         this.networks = networks.stream()
                 .sorted(Comparator.comparingInt((TrustedNetwork n) -> n.cidr().prefixLength()).reversed())
                 .toList();
+    }
+
+    /**
+     * The cost most accounts' hashes use (the higher on a tie): with it, an unknown username takes as
+     * long as a wrong password for a typical account, whatever cost hash-password was run with.
+     */
+    private static int usualCost(List<DeviceAccount> accounts) {
+        Map<Integer, Integer> counts = new HashMap<>();
+        for (DeviceAccount a : accounts) {
+            int cost = PasswordHasher.cost(a.passwordHash());
+            if (cost > 0) {
+                counts.merge(cost, 1, Integer::sum);
+            }
+        }
+        return counts.entrySet().stream()
+                .max(Map.Entry.<Integer, Integer>comparingByValue().thenComparing(Map.Entry.comparingByKey()))
+                .map(Map.Entry::getKey)
+                .orElse(PasswordHasher.DEFAULT_COST);
     }
 
     /** Whether any device account exists; without one, AUTH is not offered at all. */
@@ -44,13 +65,13 @@ public final class SubmissionPolicy {
 
     /**
      * Checks a device password. BLOCKING (bcrypt): call it off the I/O threads. An unknown username
-     * costs the same time as a wrong password, so replies and timing do not reveal which accounts
-     * exist.
+     * costs the same time as a wrong password (a check against a hash of the same cost), so replies
+     * and timing do not reveal which accounts exist.
      */
     public Optional<Identity> authenticate(String username, String password) {
         DeviceAccount account = accounts.get(username);
         if (account == null) {
-            PasswordHasher.burnEquivalentTime();
+            PasswordHasher.verify(unknownUserHash, password.toCharArray());
             return Optional.empty();
         }
         return PasswordHasher.verify(account.passwordHash(), password.toCharArray())

@@ -1,5 +1,6 @@
 package dev.oauthrelay.session;
 
+import dev.oauthrelay.auth.AuthThrottle;
 import dev.oauthrelay.auth.SaslMechanism;
 import dev.oauthrelay.auth.SaslStep;
 import dev.oauthrelay.policy.Identity;
@@ -9,11 +10,13 @@ import dev.oauthrelay.policy.TrustedNetwork;
 import dev.oauthrelay.session.data.DataDecoder;
 import dev.oauthrelay.smtp.Command;
 import dev.oauthrelay.smtp.CommandParser;
+import dev.oauthrelay.smtp.ForeignProtocol;
 import dev.oauthrelay.smtp.PathArgument;
 import dev.oauthrelay.smtp.PathParser;
 import dev.oauthrelay.smtp.Replies;
 import dev.oauthrelay.smtp.SmtpReply;
 import dev.oauthrelay.smtp.SmtpSyntaxException;
+import dev.oauthrelay.smtp.Verb;
 import dev.oauthrelay.spool.Envelope;
 import dev.oauthrelay.spool.QueueId;
 import dev.oauthrelay.spool.Spool;
@@ -51,6 +54,7 @@ public final class SmtpSession {
     private final Identity trusted;
     /** Bare CR and LF in DATA: the client's trusted network decides if it says, else the listener. */
     private final DataDecoder.Mode dataLineEndings;
+    private final AuthGuard guard;
 
     private String helo;
     private boolean esmtp;
@@ -63,9 +67,10 @@ public final class SmtpSession {
     private int errors;
     /** A STRICT session refused bare CR or LF in DATA: it is over, nothing more is read. */
     private boolean refusedData;
+    private int authFailures;
 
     public SmtpSession(SessionSettings settings, InetAddress client, SubmissionPolicy policy, Spool spool,
-                       Executor blocking, Clock clock) {
+                       Executor blocking, Clock clock, AuthGuard guard) {
         this.settings = settings;
         this.client = client;
         this.clientText = client.getHostAddress();
@@ -76,6 +81,7 @@ public final class SmtpSession {
         Optional<TrustedNetwork> network = policy.trustedNetwork(client);
         this.trusted = network.map(TrustedNetwork::identity).orElse(null);
         this.dataLineEndings = network.flatMap(TrustedNetwork::dataLineEndings).orElse(settings.dataLineEndings());
+        this.guard = guard;
     }
 
     public Step greet() {
@@ -131,7 +137,28 @@ public final class SmtpSession {
         } catch (SmtpSyntaxException e) {
             return error(e.reply());
         }
+        if (command.verb() == Verb.UNKNOWN && ForeignProtocol.matches(new String(line, StandardCharsets.UTF_8))) {
+            log.info("client={} sent HTTP or header lines, not SMTP; closing", clientText);
+            return Step.reply(Replies.NOT_SMTP);
+        }
         return dispatch(command);
+    }
+
+    /**
+     * Whether the client had to wait for the reply to this line before sending more (RFC 2920
+     * section 3.1). A line inside an AUTH exchange answers a challenge: the client waits for the
+     * next challenge or the outcome (RFC 4954 section 4). The transport closes the connection
+     * when such a line is followed by more input that was already there.
+     */
+    public boolean endsGroup(byte[] line) {
+        if (sasl != null) {
+            return true;
+        }
+        try {
+            return CommandParser.parse(line).endsGroup();
+        } catch (SmtpSyntaxException e) {
+            return false;
+        }
     }
 
     /** The client sent a line longer than the configured limit; the transport discarded it. */
@@ -244,25 +271,28 @@ public final class SmtpSession {
         }
         sasl = null;
         if (step instanceof SaslStep.Failure failure) {
-            return error(failure.reply());
+            return failure.reply().equals(Replies.AUTH_FAILED) ? authFailed() : error(failure.reply());
         }
         SaslStep.Credentials credentials = (SaslStep.Credentials) step;
-        CompletableFuture<Supplier<Step>> work = CompletableFuture
-                .supplyAsync(() -> policy.authenticate(credentials.username(), credentials.password()), blocking)
-                .handle((identity, failure) -> () -> authenticated(credentials.username(), identity, failure));
+        String username = credentials.username();
+        CompletableFuture<Supplier<Step>> work = guard
+                .verify(clientText, username, () -> policy.authenticate(username, credentials.password()), blocking)
+                .handle((outcome, failure) -> () -> authenticated(username,
+                        failure == null ? outcome : new AuthGuard.Outcome(Optional.empty(), false, failure)));
         return new Step.Await(work);
     }
 
-    private Step authenticated(String username, Optional<Identity> identity, Throwable failure) {
-        if (failure != null) {
-            log.warn("client={} password check failed: {}", clientText, failure.toString());
+    private Step authenticated(String username, AuthGuard.Outcome outcome) {
+        if (outcome.failure() != null) {
+            log.warn("client={} password check failed: {}", clientText, outcome.failure().toString());
             return Step.reply(Replies.LOCAL_ERROR.withText("Temporary authentication failure"));
         }
-        if (identity.isEmpty()) {
-            log.info("client={} AUTH failed for user={}", clientText, username);
-            return error(Replies.AUTH_FAILED);
+        if (outcome.identity().isEmpty()) {
+            log.info("client={} AUTH failed for user={}{}", clientText, AuthThrottle.printable(username),
+                    outcome.lockedOut() ? " (locked out, password not checked)" : "");
+            return authFailed();
         }
-        authenticated = identity.get();
+        authenticated = outcome.identity().get();
         log.info("client={} authenticated as user={} mailbox={}", clientText, username, authenticated.mailbox());
         return Step.reply(Replies.AUTH_OK);
     }
@@ -459,6 +489,15 @@ public final class SmtpSession {
 
     private void resetTransaction() {
         transaction = null;
+    }
+
+    /**
+     * A refused AUTH: the same reply whatever the reason (unknown user, wrong password, lockout).
+     * The last one a session may have gets that same reply and then the connection closes.
+     */
+    private Step authFailed() {
+        authFailures++;
+        return error(authFailures >= guard.failuresPerSession() ? Replies.AUTH_FAILED.closing() : Replies.AUTH_FAILED);
     }
 
     /** A refused command counts toward the session's error limit. */

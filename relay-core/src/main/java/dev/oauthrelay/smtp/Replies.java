@@ -83,6 +83,15 @@ public final class Replies {
     /** RFC 1870 section 6.1. */
     public static final SmtpReply MESSAGE_TOO_BIG = SmtpReply.of(552, of(5, 3, 4), "Message size exceeds fixed maximum message size");
 
+    // 5xx that end the session: the client is not a well-behaved SMTP client.
+    /** RFC 2920 section 3.1 (and RFC 3207 section 4, RFC 4954 section 4): sent ahead of a reply it had to wait for. */
+    public static final SmtpReply PIPELINING_VIOLATION = SmtpReply.of(554, of(5, 5, 0), "Pipelining violation").closing();
+    /** RFC 5321 section 3.1: the client waits for the greeting before it sends anything. */
+    public static final SmtpReply EARLY_TALKER =
+            SmtpReply.of(554, of(5, 5, 0), "Client sent data before the greeting").closing();
+    /** HTTP or header lines: not an SMTP client at all (5.7.0: refused by security policy, RFC 3463). */
+    public static final SmtpReply NOT_SMTP = SmtpReply.of(554, of(5, 7, 0), "Not an SMTP command, closing connection").closing();
+
     public static SmtpReply greeting(String hostname) {
         return SmtpReply.of(220, hostname + " ESMTP OAuth SMTP Relay ready");
     }

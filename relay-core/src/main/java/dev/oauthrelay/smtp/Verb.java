@@ -7,20 +7,26 @@ import java.util.Locale;
  * repeated in every handler.
  */
 public enum Verb {
-    HELO(false, false),
-    EHLO(false, false),
+    // RFC 2920 section 3.1: "The EHLO, DATA, VRFY, EXPN, TURN, QUIT, and NOOP commands can only
+    // appear as the last command in a group"; RSET, MAIL and RCPT "can all appear anywhere"; and
+    // commands of SMTP extensions may only appear last "unless otherwise specified".
+    /** HELO is not in RFC 2920 (a HELO client has not been offered PIPELINING); it changes state like EHLO. */
+    HELO(false, true),
+    EHLO(false, true),
     MAIL(true, false),
     RCPT(true, false),
     /** DATA ends a pipelined group: the client waits for 354 (RFC 2920 section 3.1). */
     DATA(false, true),
     RSET(true, false),
-    NOOP(false, false),
+    /** NOOP ends a group "so it can be used as a synchronization point" (RFC 2920 section 3.1). */
+    NOOP(false, true),
     QUIT(false, true),
-    VRFY(false, false),
-    EXPN(false, false),
+    VRFY(false, true),
+    EXPN(false, true),
     HELP(false, false),
-    /** STARTTLS ends a pipelined group: anything sent after it must be discarded (RFC 3207 section 4.2). */
+    /** "the STARTTLS command must be the last command in a group" (RFC 3207 section 4). */
     STARTTLS(false, true),
+    /** RFC 4954 section 4, with one exception for an initial response: see {@link Command#endsGroup()}. */
     AUTH(false, true),
     /** Anything else, including non-SMTP traffic. */
     UNKNOWN(false, false);

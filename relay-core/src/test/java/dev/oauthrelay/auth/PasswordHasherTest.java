@@ -128,4 +128,21 @@ class PasswordHasherTest {
         assertThat(PasswordHasher.DUMMY_HASH).matches("\\$2y\\$\\d\\d\\$[./A-Za-z0-9]{53}");
         org.assertj.core.api.Assertions.assertThatCode(PasswordHasher::burnEquivalentTime).doesNotThrowAnyException();
     }
+
+    @Test
+    void costIsReadFromTheHash() {
+        assertThat(PasswordHasher.cost(PasswordHasher.hash("x".toCharArray(), 5))).isEqualTo(5);
+        assertThat(PasswordHasher.cost(PasswordHasher.DUMMY_HASH)).isEqualTo(10);
+        assertThat(PasswordHasher.cost("not a hash")).isEqualTo(-1);
+        assertThat(PasswordHasher.cost(null)).isEqualTo(-1);
+    }
+
+    @Test
+    void anUnguessableHashHasTheRequestedCostAndMatchesNothingObvious() {
+        String hash = PasswordHasher.unguessableHash(4);
+        assertThat(PasswordHasher.cost(hash)).isEqualTo(4);
+        assertThat(PasswordHasher.verify(hash, "".toCharArray())).isFalse();
+        assertThat(PasswordHasher.verify(hash, "password".toCharArray())).isFalse();
+        assertThat(PasswordHasher.unguessableHash(4)).isNotEqualTo(hash);
+    }
 }

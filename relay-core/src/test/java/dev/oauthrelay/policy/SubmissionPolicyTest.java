@@ -35,7 +35,7 @@ class SubmissionPolicyTest {
 
     @BeforeAll
     static void buildPolicy() {
-        // Cost 4 keeps the tests fast; the unknown-user path still burns one default-cost check.
+        // Cost 4 keeps the tests fast; the unknown-user path checks a hash of the same cost.
         policy = new SubmissionPolicy(
                 List.of(new DeviceAccount("printer", PasswordHasher.hash("s3cret pass".toCharArray(), 4), PRINTER),
                         new DeviceAccount("script", PasswordHasher.hash("pässwörd".toCharArray(), 4), SCRIPT)),
@@ -159,5 +159,26 @@ class SubmissionPolicyTest {
     void deviceAccountToStringLeavesOutTheHash() {
         String hash = PasswordHasher.hash("x".toCharArray(), 4);
         assertThat(new DeviceAccount("printer", hash, PRINTER).toString()).doesNotContain(hash).doesNotContain("$2");
+    }
+
+    @Test
+    void anUnknownUserTakesAboutAsLongAsAWrongPasswordWhateverTheAccountsCost() {
+        // Cost 8, not the default 10: the unknown-user check must follow the accounts' cost.
+        SubmissionPolicy cost8 = new SubmissionPolicy(
+                List.of(new DeviceAccount("printer", PasswordHasher.hash("s3cret pass".toCharArray(), 8), PRINTER)),
+                List.of());
+        long wrong = fastestOf(5, () -> cost8.authenticate("printer", "wrong"));
+        long unknown = fastestOf(5, () -> cost8.authenticate("nobody", "wrong"));
+        assertThat((double) unknown / wrong).as("unknown %d ns, wrong %d ns", unknown, wrong).isBetween(0.4, 2.5);
+    }
+
+    private static long fastestOf(int runs, Runnable r) {
+        long best = Long.MAX_VALUE;
+        for (int i = 0; i < runs; i++) {
+            long start = System.nanoTime();
+            r.run();
+            best = Math.min(best, System.nanoTime() - start);
+        }
+        return best;
     }
 }

@@ -78,7 +78,11 @@ class DataLineEndingsSessionTest {
     private static SmtpSession session(String client, DataDecoder.Mode listener, Spool spool) throws Exception {
         SessionSettings settings = new SessionSettings("relay.test", "test", TlsMode.NONE, false, 1 << 20, 10, 10, 0,
                 listener);
-        return new SmtpSession(settings, InetAddress.getByName(client), POLICY, spool, Runnable::run, Clock.systemUTC());
+        AuthGuard guard = new AuthGuard(new dev.oauthrelay.auth.AuthThrottle(
+                dev.oauthrelay.auth.AuthThrottle.Settings.DEFAULTS, Clock.systemUTC()), 3,
+                delay -> java.util.concurrent.CompletableFuture.completedFuture(null));
+        return new SmtpSession(settings, InetAddress.getByName(client), POLICY, spool, Runnable::run, Clock.systemUTC(),
+                guard);
     }
 
     private static void openData(SmtpSession session) {

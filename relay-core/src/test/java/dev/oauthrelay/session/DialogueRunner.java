@@ -2,6 +2,7 @@ package dev.oauthrelay.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.oauthrelay.auth.AuthThrottle;
 import dev.oauthrelay.auth.PasswordHasher;
 import dev.oauthrelay.policy.Cidr;
 import dev.oauthrelay.policy.DeviceAccount;
@@ -32,6 +33,7 @@ import java.util.Optional;
  *   @ client 10.1.2.3          settings before the first exchange: client, tls (none|starttls|implicit),
  *   @ plaintext-auth true      max-recipients, max-errors, max-size, min-free-space,
  *                              data-line-endings (strict|normalize: the listener's setting)
+ *                              auth-failures-per-session
  *   &gt; EHLO printer             a client command line
  *   &lt; 250 2.1.0               the reply to the previous line must start with this text (code, status, text)
  *   &lt;~ AUTH PLAIN LOGIN       some line of the (multi-line) reply must contain this text
@@ -87,6 +89,7 @@ public final class DialogueRunner {
         long maxSize = 10 * 1024 * 1024;
         long minFree = 0;
         DataDecoder.Mode dataLineEndings = DataDecoder.Mode.STRICT;
+        int authFailures = 3;
         int i = 0;
         for (; i < script.size() && (script.get(i).startsWith("@") || script.get(i).startsWith("#") || script.get(i).isBlank()); i++) {
             String line = script.get(i);
@@ -103,6 +106,7 @@ public final class DialogueRunner {
                 case "max-size" -> maxSize = Long.parseLong(kv[1]);
                 case "min-free-space" -> minFree = Long.parseLong(kv[1]);
                 case "data-line-endings" -> dataLineEndings = DataDecoder.Mode.valueOf(kv[1].toUpperCase(java.util.Locale.ROOT));
+                case "auth-failures-per-session" -> authFailures = Integer.parseInt(kv[1]);
                 default -> throw new IllegalArgumentException(name + ": unknown setting " + kv[0]);
             }
         }
@@ -110,7 +114,11 @@ public final class DialogueRunner {
         SessionSettings settings = new SessionSettings("relay.test", "test", tls, plaintextAuth, maxSize,
                 maxRecipients, maxErrors, minFree, dataLineEndings);
         Clock clock = Clock.fixed(Instant.parse("2026-11-29T10:15:30Z"), ZoneOffset.UTC);
-        SmtpSession session = new SmtpSession(settings, InetAddress.getByName(client), policy(), spool, Runnable::run, clock);
+        // A fresh throttle per script; its delays elapse at once (AuthThrottleTest covers them).
+        AuthGuard guard = new AuthGuard(new AuthThrottle(AuthThrottle.Settings.DEFAULTS, clock), authFailures,
+                delay -> java.util.concurrent.CompletableFuture.completedFuture(null));
+        SmtpSession session = new SmtpSession(settings, InetAddress.getByName(client), policy(), spool, Runnable::run,
+                clock, guard);
         Step.Respond last = resolve(tls == TlsMode.IMPLICIT ? tlsThenGreet(session) : session.greet());
         StringBuilder data = null;
         for (; i < script.size(); i++) {

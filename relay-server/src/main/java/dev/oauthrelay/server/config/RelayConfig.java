@@ -21,12 +21,13 @@ import java.util.Objects;
  * @param oauth           the app registration tokens come from; empty: mail is queued, not delivered
  * @param delivery        retries, give-up and failure notices
  * @param shutdownGracePeriod how long sessions may finish their message when the relay stops
+ * @param protection      AUTH brute-force protection and the greeting delay
  */
 public record RelayConfig(String hostname, Path dataDir, List<ListenerConfig> listeners, TlsConfig tls,
                           List<DeviceAccount> accounts, List<TrustedNetwork> trustedNetworks,
                           LimitsConfig limits, dev.oauthrelay.server.upstream.UpstreamSettings upstream,
                           java.util.Optional<dev.oauthrelay.server.oauth.OAuthSettings> oauth, DeliveryConfig delivery,
-                          java.time.Duration shutdownGracePeriod) {
+                          java.time.Duration shutdownGracePeriod, ProtectionConfig protection) {
 
     public RelayConfig {
         Objects.requireNonNull(hostname, "hostname");
@@ -40,5 +41,6 @@ public record RelayConfig(String hostname, Path dataDir, List<ListenerConfig> li
         Objects.requireNonNull(oauth, "oauth");
         Objects.requireNonNull(delivery, "delivery");
         Objects.requireNonNull(shutdownGracePeriod, "shutdownGracePeriod");
+        Objects.requireNonNull(protection, "protection");
     }
 }

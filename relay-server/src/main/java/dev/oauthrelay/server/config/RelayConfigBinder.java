@@ -81,6 +81,9 @@ final class RelayConfigBinder {
         List<TrustedNetwork> networks = identities.trustedNetworks(relay);
         Section limitsSection = relay.section("limits");
         LimitsConfig limits = limitsSection == null ? null : limits(limitsSection);
+        Section throttleSection = relay.section("auth-throttle");
+        ProtectionConfig protection = limitsSection == null || throttleSection == null ? null
+                : ProtectionBinder.protection(limitsSection, throttleSection);
         Section upstreamSection = relay.section("upstream");
         var upstream = upstreamSection == null || hostname == null ? null
                 : DeliveryBinder.upstream(upstreamSection, hostname);
@@ -99,7 +102,7 @@ final class RelayConfigBinder {
             return null;
         }
         return new RelayConfig(hostname, dataDir, listeners, tls, accounts, networks, limits, upstream, oauth, delivery,
-                grace);
+                grace, protection);
     }
 
     private List<ListenerConfig> listeners(Section relay) {

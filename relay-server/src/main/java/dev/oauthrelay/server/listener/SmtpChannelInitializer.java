@@ -28,11 +28,13 @@ final class SmtpChannelInitializer extends ChannelInitializer<SocketChannel> {
     private final Supplier<SslContext> tls;
     private final Duration idleTimeout;
     private final int maxLineLength;
+    private final Duration greetingDelay;
     private final Function<InetSocketAddress, SmtpSession> sessions;
     private final io.netty.channel.group.ChannelGroup clients;
 
     SmtpChannelInitializer(SessionSettings settings, ConnectionLimiter limiter, Supplier<SslContext> tls,
-                           Duration idleTimeout, int maxLineLength, Function<InetSocketAddress, SmtpSession> sessions,
+                           Duration idleTimeout, int maxLineLength, Duration greetingDelay,
+                           Function<InetSocketAddress, SmtpSession> sessions,
                            io.netty.channel.group.ChannelGroup clients) {
         this.clients = clients;
         this.settings = settings;
@@ -40,6 +42,7 @@ final class SmtpChannelInitializer extends ChannelInitializer<SocketChannel> {
         this.tls = tls;
         this.idleTimeout = idleTimeout;
         this.maxLineLength = maxLineLength;
+        this.greetingDelay = greetingDelay;
         this.sessions = sessions;
     }
 
@@ -55,6 +58,7 @@ final class SmtpChannelInitializer extends ChannelInitializer<SocketChannel> {
         }
         // RFC 5321 section 4.5.3.2.7: a server should wait at least 5 minutes for the next command.
         p.addLast("idle", new IdleStateHandler(0, 0, idleTimeout.toMillis(), TimeUnit.MILLISECONDS));
-        p.addLast("smtp", new SmtpConnectionHandler(sessions.apply(ch.remoteAddress()), maxLineLength, tls, implicit));
+        p.addLast("smtp", new SmtpConnectionHandler(sessions.apply(ch.remoteAddress()), maxLineLength, tls, implicit,
+                greetingDelay));
     }
 }

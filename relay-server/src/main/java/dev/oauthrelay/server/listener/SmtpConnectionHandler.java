@@ -10,13 +10,18 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * The thin adapter between one Netty channel and its {@link SmtpSession}: it frames command
  * lines, passes data bytes straight through, writes replies, and carries out what each
  * {@link Step} says. It owns the inbound buffer so it can stop in the middle of pipelined input
- * while blocking work runs, and discard what a client sent after STARTTLS.
+ * while blocking work runs, and so it is the one place that sees a client sending ahead of a
+ * reply it must wait for: before the greeting, or after a command that ends a pipelined group.
  */
 final class SmtpConnectionHandler extends ChannelInboundHandlerAdapter {
 
@@ -35,28 +41,54 @@ final class SmtpConnectionHandler extends ChannelInboundHandlerAdapter {
     private final LineFramer framer;
     private final Supplier<SslContext> tls;
     private final boolean implicitTls;
+    private final Duration greetingDelay;
     private ByteBuf buffer;
+    private boolean greeted;
+    private ScheduledFuture<?> pendingGreeting;
     private boolean paused;
     private boolean closing;
     private boolean draining;
     private boolean drainForced;
 
-    SmtpConnectionHandler(SmtpSession session, int maxLineLength, Supplier<SslContext> tls, boolean implicitTls) {
+    SmtpConnectionHandler(SmtpSession session, int maxLineLength, Supplier<SslContext> tls, boolean implicitTls,
+                          Duration greetingDelay) {
         this.session = session;
         this.framer = new LineFramer(maxLineLength);
         this.tls = tls;
         this.implicitTls = implicitTls;
+        this.greetingDelay = greetingDelay;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         buffer = ctx.alloc().buffer(1024);
         if (!implicitTls) {
-            handle(ctx, session.greet());
-            ctx.flush();
+            scheduleGreeting(ctx);
         }
         // With implicit TLS the greeting waits for the handshake (userEventTriggered).
         ctx.fireChannelActive();
+    }
+
+    /**
+     * The greeting goes out after the configured delay, from a task on this channel's event loop
+     * (no thread waits). Anything the client sends before it ends the connection (channelRead).
+     */
+    private void scheduleGreeting(ChannelHandlerContext ctx) {
+        if (greetingDelay.isZero()) {
+            greet(ctx);
+            return;
+        }
+        pendingGreeting = ctx.executor().schedule(() -> greet(ctx), greetingDelay.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private void greet(ChannelHandlerContext ctx) {
+        pendingGreeting = null;
+        if (closing || !ctx.channel().isActive()) {
+            return;
+        }
+        greeted = true;
+        handle(ctx, session.greet());
+        ctx.flush();
     }
 
     @Override
@@ -66,11 +98,26 @@ final class SmtpConnectionHandler extends ChannelInboundHandlerAdapter {
             if (closing) {
                 return;
             }
+            if (!greeted) {
+                // RFC 5321 section 3.1: the client waits for the greeting. One that does not is
+                // a bot that does not read replies, or not an SMTP client at all.
+                log.info("client={} sent data before the greeting; closing", ctx.channel().remoteAddress());
+                cancelGreeting();
+                handle(ctx, Step.reply(Replies.EARLY_TALKER));
+                return;
+            }
             buffer.writeBytes(in);
         } finally {
             in.release();
         }
         process(ctx);
+    }
+
+    private void cancelGreeting() {
+        if (pendingGreeting != null) {
+            pendingGreeting.cancel(false);
+            pendingGreeting = null;
+        }
     }
 
     @Override
@@ -101,6 +148,10 @@ final class SmtpConnectionHandler extends ChannelInboundHandlerAdapter {
             }
             Frame frame = framer.next(buffer);
             if (frame instanceof Frame.Line line) {
+                if (buffer.isReadable() && session.endsGroup(line.bytes())) {
+                    pipeliningViolation(ctx);
+                    return;
+                }
                 handle(ctx, session.onLine(line.bytes()));
             } else if (frame instanceof Frame.TooLong) {
                 handle(ctx, session.onLineTooLong());
@@ -108,6 +159,19 @@ final class SmtpConnectionHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
         }
+    }
+
+    /**
+     * More input was already here after a command the client had to wait on: RFC 2920 section 3.1
+     * (EHLO, DATA, VRFY, EXPN, QUIT, NOOP), RFC 3207 section 4 (STARTTLS; this also closes the
+     * STARTTLS command-injection hole, CVE-2011-0411) and RFC 4954 section 4 (AUTH). After DATA
+     * this includes message text sent before the 354. The command is not carried out. The line
+     * is not logged: it may be a SASL response carrying a password.
+     */
+    private void pipeliningViolation(ChannelHandlerContext ctx) {
+        log.info("client={} sent more input after a command it must wait on (RFC 2920); closing",
+                ctx.channel().remoteAddress());
+        handle(ctx, Step.reply(Replies.PIPELINING_VIOLATION));
     }
 
     private void handle(ChannelHandlerContext ctx, Step step) {
@@ -156,10 +220,10 @@ final class SmtpConnectionHandler extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * RFC 3207 section 4.2 and the STARTTLS command-injection class of bugs: anything the client
-     * pipelined after STARTTLS arrived in plaintext and is thrown away. The SslHandler goes in
-     * before the 220 is written, marked to let that one reply out unencrypted, so no byte read
-     * after the reply can reach the session unencrypted.
+     * RFC 3207 section 4.2 and the STARTTLS command-injection class of bugs: STARTTLS followed by
+     * more input already ended the connection in process(), so the buffer is empty here (and is
+     * cleared anyway). The SslHandler goes in before the 220 is written, marked to let that one
+     * reply out unencrypted, so no byte read after the reply can reach the session unencrypted.
      */
     private void startTls(ChannelHandlerContext ctx, SmtpReply ready) {
         buffer.skipBytes(buffer.readableBytes());
@@ -204,7 +268,7 @@ final class SmtpConnectionHandler extends ChannelInboundHandlerAdapter {
             session.onTlsEstablished(tlsSession.getProtocol(), tlsSession.getCipherSuite());
             paused = false;
             if (implicitTls) {
-                handle(ctx, session.greet());
+                scheduleGreeting(ctx); // the same rule as on a plaintext connection, after the handshake
             }
             process(ctx);
             ctx.flush();
@@ -219,6 +283,7 @@ final class SmtpConnectionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        cancelGreeting();
         session.onClose();
         if (buffer != null) {
             buffer.release();
@@ -231,7 +296,10 @@ final class SmtpConnectionHandler extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         // Never a stack trace to the client. A network error just ends the connection; anything
         // else is a bug of ours: log it in full and tell the client to retry later.
-        if (cause instanceof java.io.IOException) {
+        // TLS that fails to decode (e.g. plaintext where a handshake must follow) is the client's
+        // doing too, not ours.
+        boolean badTls = cause instanceof DecoderException && cause.getCause() instanceof SSLException;
+        if (cause instanceof java.io.IOException || badTls) {
             log.info("client={} connection error: {}", ctx.channel().remoteAddress(), cause.toString());
             closing = true;
             ctx.close();

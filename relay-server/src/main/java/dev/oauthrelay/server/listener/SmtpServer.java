@@ -1,9 +1,12 @@
 package dev.oauthrelay.server.listener;
 
+import dev.oauthrelay.auth.AuthThrottle;
 import dev.oauthrelay.policy.SubmissionPolicy;
 import dev.oauthrelay.server.config.LimitsConfig;
 import dev.oauthrelay.server.config.ListenerConfig;
+import dev.oauthrelay.server.config.ProtectionConfig;
 import dev.oauthrelay.server.config.RelayConfig;
+import dev.oauthrelay.session.AuthGuard;
 import dev.oauthrelay.session.SessionSettings;
 import dev.oauthrelay.session.SmtpSession;
 import dev.oauthrelay.spool.Spool;
@@ -58,14 +61,18 @@ public final class SmtpServer implements AutoCloseable {
         LimitsConfig limits = config.limits();
         SmtpServer server = new SmtpServer(new MultiThreadIoEventLoopGroup(io),
                 new ConnectionLimiter(limits.maxConnections(), limits.maxConnectionsPerAddress()));
+        ProtectionConfig protection = config.protection();
+        // One throttle for all listeners: a guesser gains nothing by switching ports.
+        AuthGuard guard = new AuthGuard(new AuthThrottle(protection.authThrottle(), clock),
+                protection.authFailuresPerSession(), AuthGuard.REAL_TIME);
         try {
             for (ListenerConfig listener : config.listeners()) {
                 SessionSettings settings = new SessionSettings(config.hostname(), listener.name(), listener.tls(),
                         listener.allowPlaintextAuth(), limits.maxMessageSize(), limits.maxRecipients(),
                         limits.maxErrors(), limits.minFreeSpace(), listener.dataLineEndings());
                 SmtpChannelInitializer init = new SmtpChannelInitializer(settings, server.limiter, tls,
-                        limits.idleTimeout(), limits.maxLineLength(),
-                        remote -> new SmtpSession(settings, remote.getAddress(), policy, spool, blocking, clock),
+                        limits.idleTimeout(), limits.maxLineLength(), protection.greetingDelay(),
+                        remote -> new SmtpSession(settings, remote.getAddress(), policy, spool, blocking, clock, guard),
                         server.clients);
                 Channel ch = new ServerBootstrap()
                         .group(server.group)

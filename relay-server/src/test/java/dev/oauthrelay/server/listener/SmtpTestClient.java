@@ -34,6 +34,7 @@ public final class SmtpTestClient implements AutoCloseable {
         socket.bind(new InetSocketAddress(localAddress, 0));
         socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5000);
         socket.setSoTimeout(10_000);
+        socket.setTcpNoDelay(true); // each send() leaves as it is written: pipelining tests rely on it
         in = socket.getInputStream();
         out = socket.getOutputStream();
     }

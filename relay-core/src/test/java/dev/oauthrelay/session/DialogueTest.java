@@ -20,7 +20,8 @@ class DialogueTest {
             "sloppy-syntax", "command-sequence", "parameters", "smtputf8", "limits", "starttls-resets-session",
             "too-many-errors", "free-space", "quit-and-misc", "dot-stuffed-data", "commit-failure",
             "smuggling-strict-bare-lf", "smuggling-strict-bare-cr", "smuggling-strict-after-a-good-message",
-            "smuggling-normalize", "smuggling-trusted-network-normalizes");
+            "smuggling-normalize", "smuggling-trusted-network-normalizes",
+            "header-repair-defaults", "header-repair-rewrite-from", "header-repair-off");
 
     @TestFactory
     Stream<DynamicTest> dialogues() {

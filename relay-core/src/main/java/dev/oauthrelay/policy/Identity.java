@@ -15,9 +15,10 @@ import java.util.Locale;
  * @param allowedSenders patterns: an exact address, {@code @domain} for any address in that
  *                       domain, or {@code *} for any sender
  * @param onMismatch     what to do with any other sender
+ * @param headerRepair   which header repairs its messages get
  */
 public record Identity(String name, Kind kind, String mailbox, List<String> allowedSenders,
-                       SenderMismatch onMismatch) {
+                       SenderMismatch onMismatch, HeaderRepairOptions headerRepair) {
 
     public enum Kind { ACCOUNT, TRUSTED_NETWORK }
 
@@ -26,6 +27,12 @@ public record Identity(String name, Kind kind, String mailbox, List<String> allo
         if (mailbox == null || mailbox.indexOf('@') < 1) {
             throw new IllegalArgumentException("mailbox must be an address: " + mailbox);
         }
+        java.util.Objects.requireNonNull(headerRepair, "headerRepair");
+    }
+
+    /** An identity with the default header repairs ({@link HeaderRepairOptions#DEFAULTS}). */
+    public Identity(String name, Kind kind, String mailbox, List<String> allowedSenders, SenderMismatch onMismatch) {
+        this(name, kind, mailbox, allowedSenders, onMismatch, HeaderRepairOptions.DEFAULTS);
     }
 
     /** Whether this identity may use {@code sender} (an address without brackets) as MAIL FROM. */

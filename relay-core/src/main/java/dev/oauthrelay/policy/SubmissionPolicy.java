@@ -78,8 +78,15 @@ public final class SubmissionPolicy {
                 ? Optional.of(account.identity()) : Optional.empty();
     }
 
-    /** Checks MAIL FROM against the identity; rewrites or rejects a sender it may not use. */
+    /**
+     * Checks MAIL FROM against the identity; rewrites or rejects a sender it may not use. An
+     * identity whose header repair rewrites From sends everything as its mailbox, so any sender
+     * (even the null sender) is accepted and becomes the mailbox.
+     */
     public SenderDecision decideSender(Identity identity, String sender) {
+        if (identity.headerRepair().rewriteFrom()) {
+            return new SenderDecision.Accept(identity.mailbox(), !identity.mailbox().equalsIgnoreCase(sender));
+        }
         if (identity.maySend(sender)) {
             return new SenderDecision.Accept(sender, false);
         }

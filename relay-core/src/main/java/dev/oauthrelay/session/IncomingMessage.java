@@ -8,7 +8,8 @@ import java.nio.ByteBuffer;
 
 /**
  * The body of one message on its way from the socket into the spool. Bytes are written as they
- * arrive, so memory does not grow with the message size. Past the size limit, or after a write
+ * arrive (only the header section, at most 64 KiB, is held back for {@link HeaderRepairSink}), so
+ * memory does not grow with the message size. The size limit counts the bytes the client sent. Past the size limit, or after a write
  * error, the rest of the data is still read (and dropped) up to the end marker, so none of it is
  * ever taken for commands (the approach of chasquid's dotreader). A bare CR or LF in STRICT mode
  * stops reading at once instead: the session refuses the message and closes the connection.
@@ -18,15 +19,19 @@ final class IncomingMessage implements BodySink {
     enum Outcome { COMPLETE, TOO_BIG, WRITE_FAILED }
 
     private final SpoolWriter writer;
+    /** Between the decoder and the writer: repairs the header section, then passes the body through. */
+    private final HeaderRepairSink headerRepair;
     private final DataDecoder decoder;
     private final long limit;
     private long size;
     private IOException writeFailure;
     private boolean tooBig;
 
-    IncomingMessage(SpoolWriter writer, long limit, long alreadyWritten, DataDecoder.Mode mode) {
+    IncomingMessage(SpoolWriter writer, HeaderRepairSink headerRepair, long limit, long alreadyWritten,
+                    DataDecoder.Mode mode) {
         this.decoder = new DataDecoder(this, mode);
         this.writer = writer;
+        this.headerRepair = headerRepair;
         this.limit = limit;
         this.size = alreadyWritten;
     }
@@ -34,7 +39,11 @@ final class IncomingMessage implements BodySink {
     /** Feeds bytes from the client; see {@link DataDecoder#feed}. */
     DataDecoder.Result feed(ByteBuffer in) {
         try {
-            return decoder.feed(in);
+            DataDecoder.Result result = decoder.feed(in);
+            if (result == DataDecoder.Result.END_OF_DATA && !tooBig && writeFailure == null) {
+                finishHeaderRepair();
+            }
+            return result;
         } catch (IOException e) {
             // Only the sink throws, and it records its own failures; this is unreachable.
             throw new IllegalStateException(e);
@@ -57,12 +66,26 @@ final class IncomingMessage implements BodySink {
             return;
         }
         try {
-            writer.write(chunk);
+            headerRepair.write(chunk);
         } catch (IOException e) {
             writeFailure = e;
             writer.abort();
             chunk.position(chunk.limit());
         }
+    }
+
+    /** A message that ended inside its header section gets its repaired header section written now. */
+    private void finishHeaderRepair() {
+        try {
+            headerRepair.finish();
+        } catch (IOException e) {
+            writeFailure = e;
+            writer.abort();
+        }
+    }
+
+    HeaderRepairSink headerRepair() {
+        return headerRepair;
     }
 
     Outcome outcome() {

@@ -43,6 +43,8 @@ import org.slf4j.LoggerFactory;
 public final class SmtpSession {
 
     private static final Logger log = LoggerFactory.getLogger(SmtpSession.class);
+    /** For the random part of added Message-IDs. */
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
     private final SessionSettings settings;
     private final InetAddress client;
@@ -399,7 +401,10 @@ public final class SmtpSession {
             resetTransaction();
             return Step.reply(Replies.LOCAL_ERROR);
         }
-        incoming = new IncomingMessage(writer, settings.maxMessageSize(), received.length, dataLineEndings);
+        HeaderRepairSink headerRepair = new HeaderRepairSink(writer::write, transaction.identity.headerRepair(),
+                new HeaderRepair.Context(envelope.receivedAt(), HeaderRepair.messageId(id, settings.hostname(), RANDOM),
+                        transaction.identity.mailbox()));
+        incoming = new IncomingMessage(writer, headerRepair, settings.maxMessageSize(), received.length, dataLineEndings);
         return new Step.Respond(Replies.START_DATA, Step.Next.DATA);
     }
 
@@ -455,7 +460,8 @@ public final class SmtpSession {
                 // The 250 goes out only after commit() returned: file forced, renamed into the
                 // queue, directory synced (RFC 5321 section 6.1: the 250 hands over responsibility).
                 CompletableFuture<Supplier<Step>> work = CompletableFuture.runAsync(() -> commit(writer), blocking)
-                        .handle((ok, failure) -> () -> committed(writer, finished, message.size(), failure));
+                        .handle((ok, failure) -> () -> committed(writer, finished, message.size(),
+                                repairSummary(message.headerRepair()), failure));
                 return new Step.Await(work);
             }
         }
@@ -469,13 +475,22 @@ public final class SmtpSession {
         }
     }
 
-    private Step committed(SpoolWriter writer, Transaction t, long size, Throwable failure) {
+    /** For the log: the names of the header repairs made, "none", or why the header was not repaired. */
+    private static String repairSummary(HeaderRepairSink repair) {
+        if (repair.skipped() != null) {
+            return "none (" + repair.skipped() + ")";
+        }
+        return repair.repairs().isEmpty() ? "none" : String.join(",", repair.repairs());
+    }
+
+    private Step committed(SpoolWriter writer, Transaction t, long size, String repairs, Throwable failure) {
         if (failure != null) {
             log.warn("client={} message {} not stored: {}", clientText, writer.id(), rootCause(failure));
             return Step.reply(Replies.LOCAL_ERROR);
         }
-        log.info("queued id={} identity={} mailbox={} from=<{}> recipients={} size={} client={}",
-                writer.id(), t.identity.name(), t.identity.mailbox(), t.sender, t.recipientCount(), size, clientText);
+        log.info("queued id={} identity={} mailbox={} from=<{}> recipients={} size={} client={} header-repairs={}",
+                writer.id(), t.identity.name(), t.identity.mailbox(), t.sender, t.recipientCount(), size, clientText,
+                repairs);
         return Step.reply(Replies.queued(writer.id().value()));
     }
 

@@ -74,6 +74,21 @@ class SubmissionPolicyTest {
     }
 
     @Test
+    void headerRepairThatRewritesFromSendsEveryEnvelopeAsTheMailbox() {
+        Identity copier = new Identity("copier", Identity.Kind.ACCOUNT, "mfp@contoso.com",
+                List.of("mfp@contoso.com", "@print.contoso.com"), SenderMismatch.REJECT,
+                new HeaderRepairOptions(true, true, true, true));
+        // allowed senders, other senders and the null sender alike: From will be the mailbox, so is MAIL FROM
+        assertThat(policy.decideSender(copier, "tray2@print.contoso.com")).isEqualTo(new SenderDecision.Accept("mfp@contoso.com", true));
+        assertThat(policy.decideSender(copier, "ceo@contoso.com")).isEqualTo(new SenderDecision.Accept("mfp@contoso.com", true));
+        assertThat(policy.decideSender(copier, "")).isEqualTo(new SenderDecision.Accept("mfp@contoso.com", true));
+        assertThat(policy.decideSender(copier, "MFP@contoso.com")).isEqualTo(new SenderDecision.Accept("mfp@contoso.com", false));
+        // the default repairs leave the envelope to allowed-senders and sender-mismatch
+        assertThat(PRINTER.headerRepair()).isEqualTo(HeaderRepairOptions.DEFAULTS);
+        assertThat(HeaderRepairOptions.DEFAULTS.rewriteFrom()).isFalse();
+    }
+
+    @Test
     void nullSenderIsNeverAllowedAsIs() {
         assertThat(policy.decideSender(PRINTER, "")).isInstanceOf(SenderDecision.Reject.class);
         assertThat(policy.decideSender(NAS, "")).isInstanceOf(SenderDecision.Reject.class);

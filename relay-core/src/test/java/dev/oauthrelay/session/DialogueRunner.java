@@ -6,6 +6,7 @@ import dev.oauthrelay.auth.AuthThrottle;
 import dev.oauthrelay.auth.PasswordHasher;
 import dev.oauthrelay.policy.Cidr;
 import dev.oauthrelay.policy.DeviceAccount;
+import dev.oauthrelay.policy.HeaderRepairOptions;
 import dev.oauthrelay.policy.Identity;
 import dev.oauthrelay.policy.SenderMismatch;
 import dev.oauthrelay.policy.SubmissionPolicy;
@@ -44,7 +45,9 @@ import java.util.Optional;
  *                              the session's answer (end of data, or a refusal) is checked as usual
  *   = queued 1                 the spool holds this many committed messages
  *   = tmp-empty                no temporary spool file is left behind
- *   = body bytes               the last queued message after the relay's Received header (escapes as for r)
+ *   = body bytes               the last queued message after the relay's Received header (escapes as for r);
+ *                              {message-id} stands for a Message-ID the relay made for that message
+ *   = mail-from addr           the envelope sender of the last queued message ("" for the null sender)
  *   ! break-queue              the spool's queue directory becomes unusable (commits fail)
  * </pre>
  */
@@ -54,6 +57,9 @@ public final class DialogueRunner {
     static final String SCRIPT_PASSWORD = "script-pässword";
     private static final String PRINTER_HASH = PasswordHasher.hash(PRINTER_PASSWORD.toCharArray(), 4);
     private static final String SCRIPT_HASH = PasswordHasher.hash(SCRIPT_PASSWORD.toCharArray(), 4);
+
+    /** In a "= body" line: the Message-ID the relay added. */
+    static final String MESSAGE_ID = "{message-id}";
 
     private final Path spoolDir;
 
@@ -72,11 +78,17 @@ public final class DialogueRunner {
                 List.of("*"), SenderMismatch.REJECT);
         Identity alarms = new Identity("10.2.0.0/16", Identity.Kind.TRUSTED_NETWORK, "alarm@contoso.com",
                 List.of("alarm@contoso.com"), SenderMismatch.REJECT);
+        Identity copiers = new Identity("10.3.0.0/16", Identity.Kind.TRUSTED_NETWORK, "mfp@contoso.com",
+                List.of("mfp@contoso.com"), SenderMismatch.REJECT, new HeaderRepairOptions(true, true, true, true));
+        Identity app = new Identity("10.4.0.0/16", Identity.Kind.TRUSTED_NETWORK, "app@contoso.com",
+                List.of("app@contoso.com"), SenderMismatch.REJECT, HeaderRepairOptions.NONE);
         return new SubmissionPolicy(
                 List.of(new DeviceAccount("printer", PRINTER_HASH, printer), new DeviceAccount("script", SCRIPT_HASH, script)),
                 List.of(new TrustedNetwork(Cidr.parse("10.1.0.0/16"), scanners), new TrustedNetwork(Cidr.parse("fd00:1::/64"), v6),
                         // Legacy alarm panels that end lines with a bare LF: normalized whatever the listener says.
-                        new TrustedNetwork(Cidr.parse("10.2.0.0/16"), alarms, Optional.of(DataDecoder.Mode.NORMALIZE))));
+                        new TrustedNetwork(Cidr.parse("10.2.0.0/16"), alarms, Optional.of(DataDecoder.Mode.NORMALIZE)),
+                        // Header repair: copiers whose mail is sent as their mailbox, and an app left unrepaired.
+                        new TrustedNetwork(Cidr.parse("10.3.0.0/16"), copiers), new TrustedNetwork(Cidr.parse("10.4.0.0/16"), app)));
     }
 
     /** Runs the script; returns the spool so callers can inspect what was queued. */
@@ -157,7 +169,24 @@ public final class DialogueRunner {
                 try (var in = spool.read(queued.get(queued.size() - 1)).openBody()) {
                     stored = in.readAllBytes();
                 }
-                assertThat(show(afterReceivedHeader(stored))).as(where).isEqualTo(show(unescape(line.substring(7))));
+                String expected = show(unescape(line.substring(7)));
+                String actual = show(afterReceivedHeader(stored));
+                if (expected.contains(MESSAGE_ID)) {
+                    // The Message-ID the relay adds: <queue id.random@hostname>.
+                    String id = "<" + queued.get(queued.size() - 1).value() + "\\.[0-9a-f]{16}@relay\\.test>";
+                    String regex = java.util.Arrays.stream(expected.split(java.util.regex.Pattern.quote(MESSAGE_ID), -1))
+                            .map(java.util.regex.Pattern::quote)
+                            .collect(java.util.stream.Collectors.joining(id));
+                    assertThat(actual).as(where).matches(regex);
+                } else {
+                    assertThat(actual).as(where).isEqualTo(expected);
+                }
+            } else if (line.startsWith("= mail-from ")) {
+                List<dev.oauthrelay.spool.QueueId> queued = spool.queued();
+                assertThat(queued).as(where).isNotEmpty();
+                String expected = line.substring(12).trim();
+                assertThat(spool.read(queued.get(queued.size() - 1)).envelope().mailFrom()).as(where)
+                        .isEqualTo(expected.equals("\"\"") ? "" : expected);
             } else if (line.startsWith("<~ ")) {
                 assertThat(last.reply().lines()).as(where).anyMatch(l -> l.contains(line.substring(3)));
             } else if (line.startsWith("<! close")) {

@@ -2,6 +2,7 @@ package dev.oauthrelay.server.config;
 
 import dev.oauthrelay.policy.Cidr;
 import dev.oauthrelay.policy.DeviceAccount;
+import dev.oauthrelay.policy.HeaderRepairOptions;
 import dev.oauthrelay.policy.Identity;
 import dev.oauthrelay.policy.SenderMismatch;
 import dev.oauthrelay.policy.TrustedNetwork;
@@ -22,9 +23,15 @@ import java.util.regex.Pattern;
 final class IdentityBinder {
 
     static final Set<String> ACCOUNT_KEYS =
-            Set.of("username", "password-hash", "mailbox", "allowed-senders", "sender-mismatch");
+            Set.of("username", "password-hash", "mailbox", "allowed-senders", "sender-mismatch", "header-repair");
     static final Set<String> NETWORK_KEYS =
-            Set.of("cidr", "mailbox", "allowed-senders", "sender-mismatch", "data-line-endings");
+            Set.of("cidr", "mailbox", "allowed-senders", "sender-mismatch", "data-line-endings", "header-repair");
+    /** Fields of {@code relay.header-repair} and of an account's or network's {@code header-repair} block. */
+    static final Set<String> HEADER_REPAIR_KEYS =
+            Set.of("add-date", "add-message-id", "quote-display-name", "rewrite-from");
+
+    /** relay.header-repair, read once: what an identity's own header-repair block starts from. */
+    private HeaderRepairOptions headerRepairDefaults;
 
     /** The shape `./relay hash-password` produces: bcrypt, versions 2a, 2b or 2y, 60 characters. */
     static final Pattern BCRYPT = Pattern.compile("^\\$2[aby]\\$\\d{2}\\$[./A-Za-z0-9]{53}$");
@@ -66,7 +73,7 @@ final class IdentityBinder {
                             + " (user names are compared ignoring case); each account needs its own");
                 }
             }
-            Identity identity = identity(a, username, Identity.Kind.ACCOUNT);
+            Identity identity = identity(a, username, Identity.Kind.ACCOUNT, headerRepairDefaults(relay));
             if (username != null && hash != null && identity != null) {
                 out.add(new DeviceAccount(username, hash, identity));
             }
@@ -99,7 +106,8 @@ final class IdentityBinder {
                             + "; a network can map to only one identity");
                 }
             }
-            Identity identity = identity(n, cidr == null ? null : cidr.text(), Identity.Kind.TRUSTED_NETWORK);
+            Identity identity = identity(n, cidr == null ? null : cidr.text(), Identity.Kind.TRUSTED_NETWORK,
+                    headerRepairDefaults(relay));
             var lineEndings = RelayConfigBinder.dataLineEndings(n);
             if (cidr != null && identity != null && lineEndings != null) {
                 out.add(new TrustedNetwork(cidr, identity, lineEndings));
@@ -108,8 +116,50 @@ final class IdentityBinder {
         return out;
     }
 
-    /** mailbox, allowed-senders (default: just the mailbox) and sender-mismatch (default: reject). */
-    private static Identity identity(Section s, String name, Identity.Kind kind) {
+    /**
+     * {@code relay.header-repair}: the repairs for every identity that does not say otherwise.
+     * Read on first use, so its problems are reported once.
+     */
+    private HeaderRepairOptions headerRepairDefaults(Section relay) {
+        if (headerRepairDefaults == null) {
+            Section section = relay.section("header-repair"); // reference.conf always has it
+            HeaderRepairOptions options = section == null ? null
+                    : headerRepair(section, HeaderRepairOptions.DEFAULTS, true);
+            headerRepairDefaults = options == null ? HeaderRepairOptions.DEFAULTS : options;
+        }
+        return headerRepairDefaults;
+    }
+
+    /** An identity's optional {@code header-repair} block, key by key over the defaults; null if invalid (reported). */
+    private static HeaderRepairOptions identityHeaderRepair(Section s, HeaderRepairOptions defaults) {
+        if (!s.has("header-repair")) {
+            return defaults;
+        }
+        Section block = s.optionalSection("header-repair", HEADER_REPAIR_KEYS);
+        return block == null ? null : headerRepair(block, defaults, false);
+    }
+
+    private static HeaderRepairOptions headerRepair(Section s, HeaderRepairOptions base, boolean required) {
+        Boolean addDate = s.bool("add-date", "true or false", required);
+        Boolean addMessageId = s.bool("add-message-id", "true or false", required);
+        Boolean quote = s.bool("quote-display-name", "true or false", required);
+        Boolean rewriteFrom = s.bool("rewrite-from", "true or false", required);
+        if ((addDate == null && s.has("add-date")) || (addMessageId == null && s.has("add-message-id"))
+                || (quote == null && s.has("quote-display-name")) || (rewriteFrom == null && s.has("rewrite-from"))) {
+            return null; // reported
+        }
+        return new HeaderRepairOptions(
+                addDate == null ? base.addDate() : addDate,
+                addMessageId == null ? base.addMessageId() : addMessageId,
+                quote == null ? base.quoteDisplayName() : quote,
+                rewriteFrom == null ? base.rewriteFrom() : rewriteFrom);
+    }
+
+    /**
+     * mailbox, allowed-senders (default: just the mailbox), sender-mismatch (default: reject) and
+     * header-repair (default: relay.header-repair).
+     */
+    private static Identity identity(Section s, String name, Identity.Kind kind, HeaderRepairOptions repairDefaults) {
         String mailbox = s.string("mailbox", EXPECT_MAILBOX, true);
         if (mailbox != null && !ADDRESS.matcher(mailbox).matches()) {
             s.reject("mailbox", EXPECT_MAILBOX, false);
@@ -142,10 +192,11 @@ final class IdentityBinder {
                 mismatch = null;
             }
         }
-        if (name == null || mailbox == null || !sendersOk || mismatch == null) {
+        HeaderRepairOptions repair = identityHeaderRepair(s, repairDefaults);
+        if (name == null || mailbox == null || !sendersOk || mismatch == null || repair == null) {
             return null;
         }
-        return new Identity(name, kind, mailbox, senders == null ? List.of(mailbox) : senders, mismatch);
+        return new Identity(name, kind, mailbox, senders == null ? List.of(mailbox) : senders, mismatch, repair);
     }
 
     static boolean isSenderPattern(String pattern) {

@@ -68,6 +68,23 @@ final class Section {
     }
 
     /**
+     * An optional nested object whose keys must be among {@code allowedKeys} (unknown keys are
+     * reported); {@code null} if the key is missing, or if it is not an object (reported).
+     */
+    Section optionalSection(String key, Set<String> allowedKeys) {
+        if (!config.hasPath(key)) {
+            return null;
+        }
+        ConfigValue value = config.getValue(key);
+        if (value.valueType() != ConfigValueType.OBJECT) {
+            reject(key, "an object { ... }", false);
+            return null;
+        }
+        KnownKeys.checkElement((ConfigObject) value, key(key), allowedKeys, problems);
+        return new Section(((ConfigObject) value).toConfig(), key(key), problems);
+    }
+
+    /**
      * The elements of a list of objects, each checked against {@code allowedKeys}; elements that
      * are not objects are reported and left out. {@code null} if the key is missing or no list.
      */

@@ -1,6 +1,7 @@
 package dev.oauthrelay.server.config;
 
 import dev.oauthrelay.policy.DeviceAccount;
+import dev.oauthrelay.policy.HeaderRepairOptions;
 import dev.oauthrelay.policy.Identity;
 import dev.oauthrelay.policy.SenderMismatch;
 import dev.oauthrelay.policy.TrustedNetwork;
@@ -86,6 +87,8 @@ class ConfigLoaderTest {
         assertThat(scanners.identity().kind()).isEqualTo(Identity.Kind.TRUSTED_NETWORK);
         assertThat(scanners.identity().onMismatch()).isEqualTo(SenderMismatch.REWRITE);
         assertThat(scanners.dataLineEndings()).contains(DataDecoder.Mode.NORMALIZE);
+        assertThat(scanners.identity().headerRepair()).isEqualTo(new HeaderRepairOptions(true, true, true, true));
+        assertThat(printer.identity().headerRepair()).isEqualTo(HeaderRepairOptions.DEFAULTS);
         assertThat(c.listeners()).allSatisfy(l -> assertThat(l.dataLineEndings()).isEqualTo(DataDecoder.Mode.STRICT));
         assertThat(c.limits().maxMessageSize()).isEqualTo(50L * 1024 * 1024);
         assertThat(c.limits().maxErrors()).isEqualTo(10); // not overridden: the default
@@ -140,6 +143,27 @@ class ConfigLoaderTest {
                 .containsExactly(DataDecoder.Mode.STRICT, DataDecoder.Mode.NORMALIZE, DataDecoder.Mode.STRICT);
         assertThat(c.trustedNetworks()).extracting(TrustedNetwork::dataLineEndings)
                 .containsExactly(Optional.empty(), Optional.of(DataDecoder.Mode.NORMALIZE));
+    }
+
+    @Test
+    void headerRepairDefaultsComeFromRelayHeaderRepairAndEachIdentityMayChangeThem() throws Exception {
+        RelayConfig c = ConfigLoader.parse("""
+                relay.header-repair.add-message-id = false
+                relay.accounts = [ { username = "mfp", password-hash = "%s", mailbox = "mfp@contoso.com",
+                                     header-repair { rewrite-from = true, add-date = false } },
+                                   { username = "app", password-hash = "%s", mailbox = "app@contoso.com" } ]
+                relay.trusted-networks = [ { cidr = "10.0.0.0/8", mailbox = "s@contoso.com",
+                                             header-repair { quote-display-name = false, add-message-id = true } } ]
+                """.formatted(HASH, HASH), NO_ENV);
+        assertThat(c.accounts().get(0).identity().headerRepair()).isEqualTo(new HeaderRepairOptions(false, false, true, true));
+        assertThat(c.accounts().get(1).identity().headerRepair()).isEqualTo(new HeaderRepairOptions(true, false, true, false));
+        assertThat(c.trustedNetworks().get(0).identity().headerRepair())
+                .isEqualTo(new HeaderRepairOptions(true, true, false, false));
+
+        RelayConfig defaults = ConfigLoader.parse("relay.trusted-networks = [ { cidr = \"10.0.0.0/8\", mailbox = \"s@contoso.com\" } ]",
+                NO_ENV);
+        assertThat(defaults.trustedNetworks().get(0).identity().headerRepair()).isEqualTo(HeaderRepairOptions.DEFAULTS);
+        assertThat(HeaderRepairOptions.DEFAULTS).isEqualTo(new HeaderRepairOptions(true, true, true, false));
     }
 
     @Test
@@ -341,6 +365,15 @@ class ConfigLoaderTest {
                         + "{ cidr = \"10.1.2.3/8\", mailbox = \"t@contoso.com\" }]", "relay.trusted-networks[1].cidr", "same network"),
                 arguments("relay.trusted-networks = [{ cidr = \"10.0.0.0/8\", mailbox = \"s@contoso.com\", sender-mismatch = allow }]",
                         "relay.trusted-networks[0].sender-mismatch", "\"allow\""),
+                arguments("relay.trusted-networks = [{ cidr = \"10.0.0.0/8\", mailbox = \"s@contoso.com\", header-repair { rewrite-from = yes-please } }]",
+                        "relay.trusted-networks[0].header-repair.rewrite-from", "true or false"),
+                arguments("relay.trusted-networks = [{ cidr = \"10.0.0.0/8\", mailbox = \"s@contoso.com\", header-repair { add-dates = true } }]",
+                        "relay.trusted-networks[0].header-repair.add-dates", "did you mean relay.trusted-networks[0].header-repair.add-date?"),
+                arguments("relay.trusted-networks = [{ cidr = \"10.0.0.0/8\", mailbox = \"s@contoso.com\", header-repair = true }]",
+                        "relay.trusted-networks[0].header-repair", "an object"),
+                arguments("relay.header-repair.quote-display-names = true",
+                        "relay.header-repair.quote-display-names", "did you mean relay.header-repair.quote-display-name?"),
+                arguments("relay.header-repair.add-date = sometimes", "relay.header-repair.add-date", "true or false"),
                 arguments("relay.trusted-networks = [{ cidr = \"10.0.0.0/8\", mailbox = \"s@contoso.com\", data-line-endings = crlf }]",
                         "relay.trusted-networks[0].data-line-endings", "\"crlf\""),
                 arguments("relay.accounts = [{ username = x, password-hash = \"" + HASH

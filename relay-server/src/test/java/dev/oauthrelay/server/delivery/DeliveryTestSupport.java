@@ -117,12 +117,17 @@ abstract class DeliveryTestSupport {
         }
     }
 
-    /** A message with CRLF line ends. */
+    /**
+     * A complete message with CRLF line ends: with Date and Message-ID, and no display name to
+     * quote, so the relay's default header repairs leave it as it is and it must arrive byte for
+     * byte (HeaderRepairDeliveryTest covers messages that need repairs).
+     */
     static String message(String subject, String... bodyLines) {
         StringBuilder m = new StringBuilder()
                 .append("From: Printer 2. OG <printer@contoso.com>\r\n")
                 .append("To: alice@fabrikam.example\r\n")
                 .append("Subject: ").append(subject).append("\r\n")
+                .append("Date: Sun, 29 Nov 2026 06:15:30 +0100\r\n")
                 .append("Message-ID: <").append(subject.replace(' ', '-')).append("@printer.contoso.com>\r\n")
                 .append("\r\n");
         for (String line : bodyLines) {

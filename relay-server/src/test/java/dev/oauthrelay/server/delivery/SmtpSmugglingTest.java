@@ -2,6 +2,7 @@ package dev.oauthrelay.server.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.oauthrelay.server.e2e.AddedHeaders;
 import dev.oauthrelay.server.listener.SmtpTestClient;
 import dev.oauthrelay.server.listener.TestRelay;
 import dev.oauthrelay.server.standin.StandInExchange.ReceivedMessage;
@@ -91,9 +92,10 @@ class SmtpSmugglingTest extends DeliveryTestSupport {
     @MethodSource("variants")
     void normalizingListenerQueuesAndDeliversExactlyOneMessageWithTheSmuggledTextAsCrlfBody(Variant v) throws Exception {
         startRelay(standIns.hocon() + LISTENERS);
+        String id;
         try (SmtpTestClient c = openData("normalize")) {
             c.sendBytes(latin1(data(v) + "QUIT\r\n"));
-            String id = SmtpTestClient.queueId(c.reply());
+            id = SmtpTestClient.queueId(c.reply());
             assertThat(c.reply()).as("the next reply is QUIT's: no smuggled command was answered").startsWith("221");
             assertThat(c.closedByServer()).isTrue();
         }
@@ -105,7 +107,9 @@ class SmtpSmugglingTest extends DeliveryTestSupport {
         assertThat(m.mailFrom()).isEqualTo(StandIns.SCANNER);
         assertThat(m.recipients()).containsExactly("alice@fabrikam.example");
         String expected = HEAD + v.normalized() + SMUGGLED + v.normalized() + "\r\n";
-        assertThat(show(Delivered.of(m.content()).rest())).isEqualTo(show(latin1(expected)));
+        // The trusted host's identity has the default header repairs: HEAD gets a Date and a Message-ID.
+        byte[] rest = Delivered.of(m.content()).rest();
+        assertThat(show(rest)).isEqualTo(show(AddedHeaders.expected(latin1(expected), rest, id, "relay.test", true, true)));
         // The bytes on the upstream connection: canonical CRLF only, one end-of-data marker, at the end.
         assertCanonical(m.wire());
         String wire = new String(m.wire(), StandardCharsets.ISO_8859_1);
@@ -139,7 +143,8 @@ class SmtpSmugglingTest extends DeliveryTestSupport {
         ReceivedMessage m = standIns.exchange().messages().get(0);
         Delivered d = Delivered.of(m.content());
         assertThat(d.receivedHeader()).contains(id);
-        byte[] expected = latin1(text.replace("\n", "\r\n"));
+        // The panel sends no Date and no Message-ID: the default header repairs add them.
+        byte[] expected = AddedHeaders.expected(latin1(text.replace("\n", "\r\n")), d.rest(), id, "relay.test", true, true);
         assertThat(show(d.rest())).isEqualTo(show(expected));
         assertThat(d.rest()).isEqualTo(expected); // 8-bit UTF-8 text untouched
         assertCanonical(m.wire());
@@ -166,10 +171,13 @@ class SmtpSmugglingTest extends DeliveryTestSupport {
                 listeners = [ { name = strict, address = "127.0.0.1", port = 0, tls = none, allow-plaintext-auth = true } ]
                 trusted-networks = [ { cidr = "%s/32", mailbox = "%s", data-line-endings = normalize } ]
                 """.formatted(TestRelay.TRUSTED_HOST, TestRelay.SCANNER_MAILBOX));
-        sendAsTrustedHost("strict", "Subject: panel\nalarm\r\n");
+        String id = sendAsTrustedHost("strict", "Subject: panel\nalarm\r\n");
         awaitDelivered(1);
-        assertThat(show(Delivered.of(standIns.exchange().messages().get(0).content()).rest()))
-                .isEqualTo("Subject: panel\\r\\nalarm\\r\\n");
+        // Stored with CRLF; the default header repairs add Date and Message-ID after the one field,
+        // and an empty line before "alarm", the first line that is no header field.
+        assertThat(new String(Delivered.of(standIns.exchange().messages().get(0).content()).rest(), StandardCharsets.ISO_8859_1))
+                .matches("Subject: panel\r\nDate: [^\r\n]+ \\+0000\r\nMessage-ID: <" + id
+                        + "\\.[0-9a-f]{16}@relay\\.test>\r\n\r\nalarm\r\n");
 
         // The device account from 127.0.0.1 is not in that network: the listener's strict applies.
         try (SmtpTestClient c = new SmtpTestClient(relay.port("strict"))) {

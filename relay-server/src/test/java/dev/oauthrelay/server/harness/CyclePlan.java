@@ -18,8 +18,8 @@ import java.util.Random;
  * @param killAfterMillis SIGKILL this long after the listeners are up (or after launch, if
  *                        {@code killDuringStartup})
  * @param refuseMillis    the stand-in refuses every connection from the launch of the relay
- *                        process until this many ms later (an outage that ends while the relay
- *                        runs, or outlasts the cycle); 0 for none
+ *                        process until this many ms after its listeners are up (an outage that
+ *                        ends while the relay runs, or outlasts the cycle); 0 for none
  * @param failStage       stage answered with 451 for the next {@code failTimes} times, or null
  * @param drops           the next {@code drops} messages are taken and the connection dropped
  *                        instead of answering the final dot
@@ -37,9 +37,9 @@ record CyclePlan(int number, CrashPoint crashPoint, int crashAt, boolean killDur
         boolean deliveryPoint = point == CrashPoint.MID_DELIVERY || point == CrashPoint.AFTER_UPSTREAM_ACCEPT_BEFORE_REMOVE;
         int crashAt = point == null ? 0 : 1 + random.nextInt(deliveryPoint ? 4 : 10);
         boolean duringStartup = point == null && random.nextInt(10) == 0;
-        long killAfter = point != null ? 0 : duringStartup ? random.nextInt(1500) : 200 + random.nextInt(2800);
+        long killAfter = point != null ? 0 : duringStartup ? random.nextInt(1500) : 200 + random.nextInt(4800);
         // A delivery crash point needs deliveries: no outage in its cycle.
-        long refuseMillis = !deliveryPoint && random.nextInt(3) == 0 ? 1000 + random.nextInt(4000) : 0;
+        long refuseMillis = !deliveryPoint && random.nextInt(3) == 0 ? 500 + random.nextInt(3500) : 0;
         Stage failStage = random.nextInt(10) < 4 ? FAIL_STAGES[random.nextInt(FAIL_STAGES.length)] : null;
         int failTimes = failStage == null ? 0 : 1 + random.nextInt(5);
         int drops = random.nextInt(10) < 4 ? 1 + random.nextInt(3) : 0;
@@ -69,7 +69,7 @@ record CyclePlan(int number, CrashPoint crashPoint, int crashAt, boolean killDur
         parts.add(crashPoint != null ? "crash point " + crashPoint.id() + " at hit " + crashAt
                 : "SIGKILL " + killAfterMillis + " ms after " + (killDuringStartup ? "launch" : "listening"));
         if (refuseMillis > 0) {
-            parts.add("upstream refuses connections for " + refuseMillis + " ms from launch");
+            parts.add("upstream refuses connections until " + refuseMillis + " ms after listening");
         }
         if (failStage != null) {
             parts.add("451 at " + failStage + " x" + failTimes);

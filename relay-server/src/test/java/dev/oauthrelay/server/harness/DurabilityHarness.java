@@ -147,14 +147,16 @@ public final class DurabilityHarness {
         plan.apply(exchange);
         int upstreamBefore = exchange.messages().size();
         int mark = relay.outputLength();
-        ScheduledFuture<?> outageEnds = plan.refuseMillis() > 0
-                ? killer.schedule(() -> exchange.refuseConnections(false), plan.refuseMillis(), TimeUnit.MILLISECONDS)
-                : null;
         ScheduledFuture<?> startupKill = plan.killDuringStartup()
                 ? killer.schedule(relay::kill, plan.killAfterMillis(), TimeUnit.MILLISECONDS) : null;
         boolean listening = relay.tryStart(plan.javaOpts());
+        ScheduledFuture<?> outageEnds = null;
         if (listening) {
             target = new HarnessClient.Target(relay.port(RelayProcess.PLAIN), plan.number());
+            if (plan.refuseMillis() > 0) {
+                outageEnds = killer.schedule(() -> exchange.refuseConnections(false), plan.refuseMillis(),
+                        TimeUnit.MILLISECONDS);
+            }
         }
         if (startupKill != null) {
             startupKill.get();

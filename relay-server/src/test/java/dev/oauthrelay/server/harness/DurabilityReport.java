@@ -298,19 +298,19 @@ public final class DurabilityReport {
         for (CrashPoint p : CrashPoint.values()) {
             List<CycleResult> armed = results.stream().filter(r -> r.plan().crashPoint() == p).toList();
             b.append("| ").append(p.id()).append(" | ").append(armed.size()).append(" | ").append(hits(p)).append(" | ")
-                    .append(armed.stream().map(r -> String.valueOf(r.plan().crashAt())).distinct().sorted().toList())
+                    .append(armed.stream().map(r -> r.plan().crashAt()).distinct().sorted().toList())
                     .append(" |\n");
         }
         long randomKills = results.stream().filter(r -> r.plan().crashPoint() == null).count();
         long startupKills = results.stream().filter(r -> r.plan().killDuringStartup()).count();
         long startupHalts = results.stream().filter(r -> r.crashPointHit() && !r.listened()).count();
         b.append("\nRandom SIGKILLs: ").append(randomKills).append(" (").append(startupKills)
-                .append(" during start-up, 0-1.5 s after launch; the rest 0.2-3 s after the listeners were up).")
+                .append(" during start-up, 0-1.5 s after launch; the rest 0.2-5 s after the listeners were up).")
                 .append(" Crash points reached during start-up (delivery of the recovered queue, before the listeners): ")
                 .append(startupHalts).append(".\n\n");
 
         b.append("## Upstream faults injected\n\n| fault | cycles | times armed |\n|---|---:|---:|\n");
-        b.append("| refuse every connection for 1-5 s from the relay's launch | ")
+        b.append("| refuse every connection from the relay's launch until 0.5-4 s after its listeners are up | ")
                 .append(results.stream().filter(r -> r.plan().refuseMillis() > 0).count()).append(" | - |\n");
         Map<Stage, int[]> byStage = new EnumMap<>(Stage.class);
         for (CycleResult r : results) {
@@ -331,6 +331,8 @@ public final class DurabilityReport {
         b.append("- unfinished temp files removed: ")
                 .append(results.stream().mapToInt(r -> r.recovery().tmpRemoved()).sum() + drain.recovery().tmpRemoved()).append('\n');
         b.append("- entries quarantined: ").append(quarantinedAtRecovery()).append('\n');
+        b.append("- largest queue recovered at a start: ")
+                .append(results.stream().mapToInt(r -> r.recovery().queued()).max().orElse(0)).append(" messages\n");
         b.append("- after the drain: queue ").append(drain.queueLeft()).append(", tmp ").append(drain.tmpFiles())
                 .append(", quarantine ").append(drain.quarantineFiles()).append(", dead-letter ")
                 .append(drain.deadLettered().size()).append(drain.drained() ? "" : " (NOT DRAINED)").append("\n\n");

@@ -11,8 +11,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Runs the {@link DurabilityHarness}: {@code -Dharness.cycles} kill cycles (default 20, the CI
  * run; {@code ./durability-harness 200} for the long run), seed {@code -Dharness.seed}. Writes
- * {@code relay-server/target/durability-report.md} and the relay's whole output to
- * {@code durability-relay.log} beside it.
+ * {@code relay-server/target/durability-report.md}, the relay's whole output to
+ * {@code durability-relay.log} and one line per upstream copy to {@code durability-copies.csv}
+ * beside it.
  */
 class DurabilityHarnessIT {
 
@@ -33,6 +34,7 @@ class DurabilityHarnessIT {
                 .run(target.resolve("durability-relay.log"));
         String markdown = report.markdown();
         Files.writeString(reportFile, markdown);
+        Files.writeString(target.resolve("durability-copies.csv"), report.copiesCsv());
         System.out.println(markdown);
         System.out.println("durability report: " + reportFile);
 

@@ -75,6 +75,8 @@ public final class DurabilityReport {
     private int deadLettered;
     private final Map<String, Integer> unacknowledgedDeliveredByCause = new TreeMap<>();
     private final Map<String, Integer> duplicatesByCause = new TreeMap<>();
+    private final StringBuilder csv = new StringBuilder(
+            "copy,message_id,queue_id,acknowledged,answered,cycle,cycle_ended_by,recipients\n");
     private int duplicateMessages;
 
     private DurabilityReport(long seed, int cycles, int clients, Ledger ledger, List<CycleResult> results, Drain drain,
@@ -116,6 +118,13 @@ public final class DurabilityReport {
                 corrupted.add(s.messageId() + " (copy #" + m.number() + ")");
             }
             copies.computeIfAbsent(s.messageId(), k -> new ArrayList<>()).add(m);
+            int cycle = cycleOf(m.number());
+            csv.append(m.number()).append(',').append(s.messageId()).append(',')
+                    .append(ledger.isAcknowledged(s.messageId()) ? ledger.queueId(s.messageId()) : "").append(',')
+                    .append(ledger.isAcknowledged(s.messageId())).append(',').append(m.answered()).append(',')
+                    .append(cycle < 0 ? "drain" : String.valueOf(cycle + 1)).append(',')
+                    .append(cycle < 0 ? "" : endedBy(cycle)).append(',')
+                    .append(String.join(" ", m.recipients())).append('\n');
         }
         for (Ledger.Sent s : ledger.allSent().values()) {
             List<ReceivedMessage> all = new ArrayList<>(copies.getOrDefault(s.messageId(), List.of()));
@@ -250,6 +259,15 @@ public final class DurabilityReport {
     }
 
     // ---- the report ----
+
+    /**
+     * One line per copy the stand-in received (arrival number, Message-ID, the relay's queue id if
+     * acknowledged, whether the final dot was answered, the cycle and how it ended): for checking
+     * the attribution against the relay's log ({@code durability-relay.log} names queue ids).
+     */
+    public String copiesCsv() {
+        return csv.toString();
+    }
 
     /** The report as Markdown (written to target/durability-report.md and printed). */
     public String markdown() {

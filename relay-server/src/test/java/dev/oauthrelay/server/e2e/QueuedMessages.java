@@ -39,7 +39,7 @@ public final class QueuedMessages {
     }
 
     /** The ids in {@code queue/}, in arrival order. */
-    static List<String> ids(Path dataDir) {
+    public static List<String> ids(Path dataDir) {
         try {
             return Spool.open(dataDir).queued().stream().map(QueueId::value).toList();
         } catch (IOException e) {
@@ -109,15 +109,15 @@ public final class QueuedMessages {
         return text;
     }
 
-    static List<Path> quarantined(Path dataDir) {
+    public static List<Path> quarantined(Path dataDir) {
         return list(dataDir.resolve("spool/quarantine"));
     }
 
-    static List<Path> deadLettered(Path dataDir) {
+    public static List<Path> deadLettered(Path dataDir) {
         return list(dataDir.resolve("spool/deadletter"));
     }
 
-    static List<Path> unfinished(Path dataDir) {
+    public static List<Path> unfinished(Path dataDir) {
         return list(dataDir.resolve("spool/tmp"));
     }
 

@@ -14,10 +14,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -35,24 +35,25 @@ import java.util.regex.Pattern;
  * Bound ports are learnt from the log line {@code listening: <name> on /127.0.0.1:<port> tls=...}.
  * Standard output and error are drained on background threads into {@link #output()}, so the pipes
  * never fill up and the log can be shown when a test fails. Start through {@link RelayExtension},
- * which stops every process after each test.
+ * which stops every process after each test (the durability harness, in another package, manages
+ * its one process itself).
  */
-final class RelayProcess implements AutoCloseable {
+public final class RelayProcess implements AutoCloseable {
 
-    static final String SUBMISSION = "submission";
-    static final String SMTPS = "smtps";
-    static final String PLAIN = "plain";
-    static final List<String> LISTENERS = List.of(SUBMISSION, SMTPS, PLAIN);
+    public static final String SUBMISSION = "submission";
+    public static final String SMTPS = "smtps";
+    public static final String PLAIN = "plain";
+    public static final List<String> LISTENERS = List.of(SUBMISSION, SMTPS, PLAIN);
 
-    static final String HOSTNAME = "relay.e2e.test";
-    static final String USER = "printer-2nd-floor";
-    static final String PASSWORD = "Pr1nter-Secret";
-    static final String MAILBOX = "printer@contoso.com";
-    static final String OTHER_SENDER = "noreply@contoso.com";
-    static final String TRUSTED_CLIENT = "127.0.0.2";
-    static final String TRUSTED_CIDR = TRUSTED_CLIENT + "/32";
-    static final String UNTRUSTED_CLIENT = "127.0.0.3";
-    static final String SCANNER_MAILBOX = "scanner@contoso.com";
+    public static final String HOSTNAME = "relay.e2e.test";
+    public static final String USER = "printer-2nd-floor";
+    public static final String PASSWORD = "Pr1nter-Secret";
+    public static final String MAILBOX = "printer@contoso.com";
+    public static final String OTHER_SENDER = "noreply@contoso.com";
+    public static final String TRUSTED_CLIENT = "127.0.0.2";
+    public static final String TRUSTED_CIDR = TRUSTED_CLIENT + "/32";
+    public static final String UNTRUSTED_CLIENT = "127.0.0.3";
+    public static final String SCANNER_MAILBOX = "scanner@contoso.com";
 
     /** Above the 100 MB of the memory test; the rest of the limits keep their defaults. */
     static final String MAX_MESSAGE_SIZE = "200MiB";
@@ -68,8 +69,8 @@ final class RelayProcess implements AutoCloseable {
     private final String javaOpts;
     private final StringBuffer output = new StringBuffer();
     private final Map<String, Integer> ports = new ConcurrentHashMap<>();
-    private final List<Thread> drains = new ArrayList<>();
-    private Process process;
+    private final List<Thread> drains = new CopyOnWriteArrayList<>();
+    private volatile Process process;
     private int starts;
 
     private RelayProcess(Path dir, String javaOpts) {
@@ -80,7 +81,7 @@ final class RelayProcess implements AutoCloseable {
     }
 
     /** Writes the configuration into {@code dir} (data directory {@code dir/data}) without starting. */
-    static RelayProcess create(Path dir, String javaOpts) {
+    public static RelayProcess create(Path dir, String javaOpts) {
         return create(dir, javaOpts, "");
     }
 
@@ -89,7 +90,7 @@ final class RelayProcess implements AutoCloseable {
      * the test configuration (later keys win), e.g. {@code StandIns.hocon()} to deliver upstream to
      * the stand-ins running in the test JVM.
      */
-    static RelayProcess create(Path dir, String javaOpts, String extra) {
+    public static RelayProcess create(Path dir, String javaOpts, String extra) {
         RelayProcess relay = new RelayProcess(dir, javaOpts);
         String hash = PasswordHasher.hash(PASSWORD.toCharArray(), 4);
         String hocon = """
@@ -136,7 +137,7 @@ final class RelayProcess implements AutoCloseable {
     }
 
     /** The repository root, where the launcher lives (system property set by failsafe). */
-    static Path root() {
+    public static Path root() {
         String root = System.getProperty("relay.root");
         assertThat(root).as("system property relay.root (set by failsafe)").isNotNull();
         Path path = Path.of(root);
@@ -147,7 +148,7 @@ final class RelayProcess implements AutoCloseable {
         return path;
     }
 
-    static Path launcher() {
+    public static Path launcher() {
         Path launcher = root().resolve("relay");
         assertThat(launcher).as("launcher").isExecutable();
         String jar = System.getProperty("relay.jar");
@@ -158,46 +159,62 @@ final class RelayProcess implements AutoCloseable {
     }
 
     /** Starts the relay (again, on the same data directory after stop or kill) and waits for its listeners. */
-    RelayProcess start() {
+    public RelayProcess start() {
+        return start(javaOpts);
+    }
+
+    /** As {@link #start()}, with these JVM options (RELAY_JAVA_OPTS) for this start only. */
+    public RelayProcess start(String javaOptsForThisStart) {
+        if (!tryStart(javaOptsForThisStart)) {
+            joinDrains();
+            fail("relay did not start (exit code " + process.exitValue() + "); output:\n" + output);
+        }
+        return this;
+    }
+
+    /**
+     * Starts the relay with these JVM options for this start only and waits until its listeners
+     * are up (true) or the process has ended first (false: e.g. a crash point reached while the
+     * queue recovered at start-up, or a kill from another thread). Fails if neither happens in time.
+     */
+    public boolean tryStart(String javaOptsForThisStart) {
         if (process != null && process.isAlive()) {
             throw new IllegalStateException("relay is already running");
         }
         ports.clear();
         starts++;
-        output.append("----- relay start #").append(starts).append(" -----\n");
+        output.append("----- relay start #").append(starts).append(javaOptsForThisStart.isBlank() ? "" : " " + javaOptsForThisStart)
+                .append(" -----\n");
         ProcessBuilder pb = new ProcessBuilder(launcher().toString(), "run", "--config", configFile.toString())
                 .directory(dir.toFile());
         Map<String, String> env = pb.environment();
         // Nothing from the developer's environment may change the tested configuration.
         env.keySet().removeIf(k -> k.startsWith("CONFIG_FORCE_") || k.startsWith("RELAY_"));
-        if (!javaOpts.isBlank()) {
-            env.put("RELAY_JAVA_OPTS", javaOpts);
+        if (!javaOptsForThisStart.isBlank()) {
+            env.put("RELAY_JAVA_OPTS", javaOptsForThisStart);
         }
+        Process started;
         try {
-            process = pb.start();
+            started = pb.start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        process = started;
         try {
-            process.getOutputStream().close(); // "run" reads nothing from stdin
+            started.getOutputStream().close(); // "run" reads nothing from stdin
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         drains.clear();
-        drains.add(drain(process.getInputStream(), "out", starts));
-        drains.add(drain(process.getErrorStream(), "err", starts));
-        Process started = process;
-        await("listeners of the relay").atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(50))
+        drains.add(drain(started.getInputStream(), "out", starts));
+        drains.add(drain(started.getErrorStream(), "err", starts));
+        await("listeners of the relay").atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(20))
                 .until(() -> ports.keySet().containsAll(LISTENERS) || !started.isAlive());
-        if (!ports.keySet().containsAll(LISTENERS)) {
-            joinDrains();
-            fail("relay did not start (exit code " + started.exitValue() + "); output:\n" + output);
-        }
-        return this;
+        return ports.keySet().containsAll(LISTENERS) && started.isAlive();
     }
 
     /** Stops the relay if it is running (SIGTERM), then starts it again on the same data directory. */
-    RelayProcess restart() {
+    public RelayProcess restart() {
         if (isAlive()) {
             stop();
         }
@@ -224,7 +241,7 @@ final class RelayProcess implements AutoCloseable {
         return t;
     }
 
-    int port(String listener) {
+    public int port(String listener) {
         Integer port = ports.get(listener);
         if (port == null) {
             throw new IllegalStateException("no port known for listener " + listener + "; output:\n" + output);
@@ -233,29 +250,39 @@ final class RelayProcess implements AutoCloseable {
     }
 
     /** The JVM's pid: the launcher replaces itself with {@code java} (exec). */
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process != null && process.isAlive();
     }
 
-    Path dataDir() {
+    public Path dataDir() {
         return dataDir;
     }
 
-    Path configFile() {
+    public Path configFile() {
         return configFile;
     }
 
     /** Everything the relay printed so far (all starts), stdout and stderr lines tagged. */
-    String output() {
+    public String output() {
         return output.toString();
     }
 
+    /** How many characters {@link #output()} has now: a mark for {@link #outputSince}. */
+    public int outputLength() {
+        return output.length();
+    }
+
+    /** What the relay printed after {@code mark} (from {@link #outputLength()}). */
+    public String outputSince(int mark) {
+        return output.substring(mark);
+    }
+
     /** SIGTERM, wait for the shutdown hook to finish, then SIGKILL if it did not. Returns the exit code. */
-    int stop() {
+    public int stop() {
         if (process == null) {
             return -1;
         }
@@ -283,18 +310,48 @@ final class RelayProcess implements AutoCloseable {
      * SIGKILL (destroyForcibly on Linux; via the ProcessHandle so the output already written is
      * still read): no shutdown hook, no chance to flush or finish anything.
      */
-    void kill() {
+    public void kill() {
         if (process == null) {
             return;
         }
+        boolean alive = process.isAlive();
         process.toHandle().destroyForcibly();
         try {
             process.waitFor();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        output.append("----- relay killed (SIGKILL) -----\n");
+        output.append(alive ? "----- relay killed (SIGKILL) -----\n" : "----- relay had already exited -----\n");
         joinDrains();
+    }
+
+    /**
+     * SIGTERM only, without waiting: the shutdown hook runs while the test watches its clients.
+     * Follow with {@link #awaitExit}.
+     */
+    public void terminate() {
+        if (process != null && process.isAlive()) {
+            output.append("----- relay sent SIGTERM -----\n");
+            process.toHandle().destroy(); // see stop(): the ProcessHandle keeps our pipes open
+        }
+    }
+
+    /** Waits up to {@code timeout} for the process to end; its exit code, or empty if it is still running. */
+    public java.util.OptionalInt awaitExit(Duration timeout) {
+        Process p = process;
+        if (p == null) {
+            return java.util.OptionalInt.empty();
+        }
+        try {
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                return java.util.OptionalInt.empty();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return java.util.OptionalInt.empty();
+        }
+        joinDrains();
+        return java.util.OptionalInt.of(p.exitValue());
     }
 
     private void joinDrains() {

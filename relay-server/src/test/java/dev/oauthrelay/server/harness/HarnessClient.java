@@ -140,6 +140,10 @@ final class HarnessClient implements Runnable {
                 .append("To: ").append(String.join(", ", recipients)).append("\r\n")
                 .append("Subject: durability harness ").append(messageId).append("\r\n")
                 .append("Message-ID: <").append(messageId).append(">\r\n")
+                // A complete message (Date and Message-ID present), so header repair leaves it
+                // byte for byte as sent and the copies can be compared exactly.
+                .append("Date: ").append(java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME
+                        .format(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC))).append("\r\n")
                 .append("MIME-Version: 1.0\r\n")
                 .append("Content-Type: text/plain; charset=us-ascii\r\n")
                 .append("\r\n");

@@ -1,5 +1,6 @@
 package dev.oauthrelay.server.config;
 
+import dev.oauthrelay.policy.Cidr;
 import dev.oauthrelay.policy.DeviceAccount;
 import dev.oauthrelay.policy.TrustedNetwork;
 
@@ -21,12 +22,13 @@ import java.util.Objects;
  * @param oauth           the app registration tokens come from; empty: mail is queued, not delivered
  * @param delivery        retries, give-up and failure notices
  * @param shutdownGracePeriod how long sessions may finish their message when the relay stops
+ * @param trustedProxies  load balancers allowed to connect to {@code proxy-protocol} listeners
  */
 public record RelayConfig(String hostname, Path dataDir, List<ListenerConfig> listeners, TlsConfig tls,
                           List<DeviceAccount> accounts, List<TrustedNetwork> trustedNetworks,
                           LimitsConfig limits, dev.oauthrelay.server.upstream.UpstreamSettings upstream,
                           java.util.Optional<dev.oauthrelay.server.oauth.OAuthSettings> oauth, DeliveryConfig delivery,
-                          java.time.Duration shutdownGracePeriod) {
+                          java.time.Duration shutdownGracePeriod, List<Cidr> trustedProxies) {
 
     public RelayConfig {
         Objects.requireNonNull(hostname, "hostname");
@@ -40,5 +42,6 @@ public record RelayConfig(String hostname, Path dataDir, List<ListenerConfig> li
         Objects.requireNonNull(oauth, "oauth");
         Objects.requireNonNull(delivery, "delivery");
         Objects.requireNonNull(shutdownGracePeriod, "shutdownGracePeriod");
+        trustedProxies = List.copyOf(trustedProxies);
     }
 }

@@ -195,7 +195,7 @@ final class SmtpConnectionHandler extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof SslHandshakeCompletionEvent done) {
             if (!done.isSuccess()) {
-                log.info("client={} TLS handshake failed: {}", ctx.channel().remoteAddress(), done.cause().toString());
+                log.info("client={} TLS handshake failed: {}", ClientAddress.of(ctx.channel()), done.cause().toString());
                 closing = true;
                 ctx.close();
                 return;
@@ -231,13 +231,16 @@ final class SmtpConnectionHandler extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         // Never a stack trace to the client. A network error just ends the connection; anything
         // else is a bug of ours: log it in full and tell the client to retry later.
-        if (cause instanceof java.io.IOException) {
-            log.info("client={} connection error: {}", ctx.channel().remoteAddress(), cause.toString());
+        // A failed TLS handshake (e.g. a device offering only TLS 1.0) arrives as a DecoderException.
+        if (cause instanceof java.io.IOException || cause.getCause() instanceof javax.net.ssl.SSLException) {
+            if (!closing) { // a failed handshake was already logged by userEventTriggered
+                log.info("client={} connection error: {}", ClientAddress.of(ctx.channel()), cause.toString());
+            }
             closing = true;
             ctx.close();
             return;
         }
-        log.error("client={} internal error, closing the connection", ctx.channel().remoteAddress(), cause);
+        log.error("client={} internal error, closing the connection", ClientAddress.of(ctx.channel()), cause);
         if (!closing && ctx.channel().isActive()) {
             closing = true;
             ctx.writeAndFlush(Unpooled.wrappedBuffer(Replies.INTERNAL_ERROR.encodeBytes()))

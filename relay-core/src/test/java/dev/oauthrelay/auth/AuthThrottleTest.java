@@ -1,5 +1,6 @@
 package dev.oauthrelay.auth;
 
+import dev.oauthrelay.testsupport.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -7,11 +8,8 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -24,7 +22,7 @@ class AuthThrottleTest {
     private static final String A = "192.0.2.1";
     private static final String B = "192.0.2.2";
 
-    private final TestClock clock = new TestClock();
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-29T10:00:00Z"));
     private final AuthThrottle throttle = new AuthThrottle(AuthThrottle.Settings.DEFAULTS, clock);
 
     private void fail(String address, String user, int times) {
@@ -254,29 +252,5 @@ class AuthThrottleTest {
     void settingsDefaultsMatchTheDocumentation() {
         assertThat(AuthThrottle.Settings.DEFAULTS).isEqualTo(new AuthThrottle.Settings(3, Duration.ofSeconds(8), 10,
                 Duration.ofMinutes(15), Duration.ofMinutes(15), 10_000));
-    }
-
-    /** A clock the test moves by hand. */
-    static final class TestClock extends Clock {
-        private volatile Instant now = Instant.parse("2026-11-29T10:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException();
-        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.oauthrelay.token;
 
+import dev.oauthrelay.testsupport.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,6 @@
 package dev.oauthrelay.token;
 
+import dev.oauthrelay.testsupport.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,0 +1,2 @@
+/** Helpers shared by relay-core's tests (controlled time). */
+package dev.oauthrelay.testsupport;

@@ -4,6 +4,7 @@ import dev.oauthrelay.policy.SubmissionPolicy;
 import dev.oauthrelay.server.config.RelayConfig;
 import dev.oauthrelay.server.config.TlsConfig;
 import dev.oauthrelay.server.listener.SmtpServer;
+import dev.oauthrelay.server.tls.LegacyTls;
 import dev.oauthrelay.server.tls.SelfSignedCertificate;
 import dev.oauthrelay.server.tls.ServerTlsContext;
 import dev.oauthrelay.spool.RecoveryReport;
@@ -62,9 +63,16 @@ public final class Relay implements AutoCloseable {
                 recovery.quarantined());
         SubmissionPolicy policy = new SubmissionPolicy(config.accounts(), config.trustedNetworks());
         ServerTlsContext tls = tlsContext(config);
+        ServerTlsContext legacyTls = legacyTlsContext(config);
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(named("relay-scheduler"));
         ExecutorService blocking = Executors.newFixedThreadPool(BLOCKING_THREADS, named("relay-blocking"));
-        AutoCloseable watch = tls.startWatching(scheduler, config.tls().reloadInterval());
+        AutoCloseable mainWatch = tls.startWatching(scheduler, config.tls().reloadInterval());
+        AutoCloseable legacyWatch = legacyTls == null ? () -> { }
+                : legacyTls.startWatching(scheduler, config.tls().reloadInterval());
+        AutoCloseable watch = () -> {
+            legacyWatch.close();
+            mainWatch.close();
+        };
         OutboundPath outbound = null;
         try {
             if (config.oauth().isPresent()) {
@@ -76,7 +84,8 @@ public final class Relay implements AutoCloseable {
                 log.warn("relay.oauth.tenant-id and client-id are not set: mail is accepted and queued,"
                         + " but not delivered until they are");
             }
-            SmtpServer server = SmtpServer.start(config, policy, spool, tls::current, blocking, Clock.systemUTC());
+            SmtpServer server = SmtpServer.start(config, policy, spool, tls::current,
+                    legacyTls == null ? null : legacyTls::current, blocking, Clock.systemUTC());
             return new Relay(spool, server, blocking, scheduler, watch, outbound, config.shutdownGracePeriod());
         } catch (Exception e) {
             if (outbound != null) {
@@ -97,6 +106,27 @@ public final class Relay implements AutoCloseable {
         SelfSignedCertificate.CertificatePaths generated = SelfSignedCertificate.ensure(config.dataDir(), config.hostname());
         log.info("no TLS certificate configured: using the self-signed certificate {}", generated.certificate());
         return ServerTlsContext.create(generated.certificate(), generated.privateKey(), tls.protocols());
+    }
+
+    /**
+     * The context of {@code legacy-tls} listeners, or null if there are none: the configured
+     * certificate, or a self-signed RSA one (old devices rarely know ECDSA suites).
+     */
+    private static ServerTlsContext legacyTlsContext(RelayConfig config) {
+        java.util.List<String> legacy = config.listeners().stream()
+                .filter(dev.oauthrelay.server.config.ListenerConfig::legacyTls)
+                .map(dev.oauthrelay.server.config.ListenerConfig::name).toList();
+        if (legacy.isEmpty()) {
+            return null;
+        }
+        LegacyTls.requireAvailable(legacy);
+        TlsConfig tls = config.tls();
+        if (tls.certificate().isPresent() && tls.privateKey().isPresent()) {
+            return ServerTlsContext.createLegacy(tls.certificate().get(), tls.privateKey().get());
+        }
+        SelfSignedCertificate.CertificatePaths rsa = SelfSignedCertificate.ensureRsa(config.dataDir(), config.hostname());
+        log.info("legacy-tls listener(s) {}: using the self-signed RSA certificate {}", legacy, rsa.certificate());
+        return ServerTlsContext.createLegacy(rsa.certificate(), rsa.privateKey());
     }
 
     private static ThreadFactory named(String prefix) {

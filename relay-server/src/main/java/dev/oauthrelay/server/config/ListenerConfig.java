@@ -16,9 +16,13 @@ import java.util.Objects;
  *                           AUTH PLAIN and LOGIN would send the password in the clear
  * @param dataLineEndings    bare CR or LF in DATA: refused with 521 and a close (STRICT, the
  *                           default) or stored as CRLF (NORMALIZE); a trusted network may override it
+ * @param proxyProtocol      every connection must come from {@code relay.trusted-proxies} and start
+ *                           with a PROXY protocol v1 or v2 header naming the real client
+ * @param legacyTls          TLS 1.0 and 1.1 with CBC cipher suites on this listener (BoringSSL),
+ *                           for old devices; other listeners and the upstream are not affected
  */
 public record ListenerConfig(String name, String address, int port, TlsMode tls, boolean allowPlaintextAuth,
-                             DataDecoder.Mode dataLineEndings) {
+                             DataDecoder.Mode dataLineEndings, boolean proxyProtocol, boolean legacyTls) {
 
     public ListenerConfig {
         Objects.requireNonNull(name, "name");
@@ -30,5 +34,11 @@ public record ListenerConfig(String name, String address, int port, TlsMode tls,
     /** A listener with STRICT data line endings, the default. */
     public ListenerConfig(String name, String address, int port, TlsMode tls, boolean allowPlaintextAuth) {
         this(name, address, port, tls, allowPlaintextAuth, DataDecoder.Mode.STRICT);
+    }
+
+    /** A listener without the PROXY protocol and without legacy TLS, the defaults. */
+    public ListenerConfig(String name, String address, int port, TlsMode tls, boolean allowPlaintextAuth,
+                          DataDecoder.Mode dataLineEndings) {
+        this(name, address, port, tls, allowPlaintextAuth, dataLineEndings, false, false);
     }
 }

@@ -1,5 +1,6 @@
 package dev.oauthrelay.server.config;
 
+import dev.oauthrelay.policy.Cidr;
 import dev.oauthrelay.policy.DeviceAccount;
 import dev.oauthrelay.policy.TrustedNetwork;
 
@@ -22,12 +23,14 @@ import java.util.Objects;
  * @param delivery        retries, give-up and failure notices
  * @param shutdownGracePeriod how long sessions may finish their message when the relay stops
  * @param protection      AUTH brute-force protection and the greeting delay
+ * @param trustedProxies  load balancers allowed to connect to {@code proxy-protocol} listeners
  */
 public record RelayConfig(String hostname, Path dataDir, List<ListenerConfig> listeners, TlsConfig tls,
                           List<DeviceAccount> accounts, List<TrustedNetwork> trustedNetworks,
                           LimitsConfig limits, dev.oauthrelay.server.upstream.UpstreamSettings upstream,
                           java.util.Optional<dev.oauthrelay.server.oauth.OAuthSettings> oauth, DeliveryConfig delivery,
-                          java.time.Duration shutdownGracePeriod, ProtectionConfig protection) {
+                          java.time.Duration shutdownGracePeriod, ProtectionConfig protection,
+                          List<Cidr> trustedProxies) {
 
     public RelayConfig {
         Objects.requireNonNull(hostname, "hostname");
@@ -42,5 +45,6 @@ public record RelayConfig(String hostname, Path dataDir, List<ListenerConfig> li
         Objects.requireNonNull(delivery, "delivery");
         Objects.requireNonNull(shutdownGracePeriod, "shutdownGracePeriod");
         Objects.requireNonNull(protection, "protection");
+        trustedProxies = List.copyOf(trustedProxies);
     }
 }

@@ -31,12 +31,13 @@ final class RelayConfigBinder {
 
     /** Fields of a {@code relay.listeners} element. reference.conf has a full element as the default. */
     static final Set<String> LISTENER_KEYS =
-            Set.of("name", "address", "port", "tls", "allow-plaintext-auth", "data-line-endings");
+            Set.of("name", "address", "port", "tls", "allow-plaintext-auth", "data-line-endings",
+                    "proxy-protocol", "legacy-tls");
 
     static final String DEFAULT_LISTENER_TLS = "starttls";
     static final String DEFAULT_LISTENER_ADDRESS = "0.0.0.0";
 
-    /** The versions this key may enable; TLS 1.0 and 1.1 will be a separate, explicit opt-in. */
+    /** The versions this key may enable; TLS 1.0 and 1.1 are a separate, per-listener opt-in (legacy-tls). */
     static final List<String> ALLOWED_PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
 
     /** RFC 5321 section 4.5.3.1.4: a server must accept command lines of at least 512 octets. */
@@ -74,6 +75,7 @@ final class RelayConfigBinder {
         }
         Path dataDir = path(relay, "data-dir", "a directory path", true);
         List<ListenerConfig> listeners = listeners(relay);
+        List<dev.oauthrelay.policy.Cidr> trustedProxies = ProxyBinder.trustedProxies(relay, listeners);
         Section tlsSection = relay.section("tls");
         TlsConfig tls = tlsSection == null ? null : tls(tlsSection);
         IdentityBinder identities = new IdentityBinder();
@@ -102,7 +104,7 @@ final class RelayConfigBinder {
             return null;
         }
         return new RelayConfig(hostname, dataDir, listeners, tls, accounts, networks, limits, upstream, oauth, delivery,
-                grace, protection);
+                grace, protection, trustedProxies);
     }
 
     private List<ListenerConfig> listeners(Section relay) {
@@ -138,6 +140,11 @@ final class RelayConfigBinder {
             TlsMode tls = tlsMode(l);
             Boolean allowPlaintextAuth = l.bool("allow-plaintext-auth", "true or false", false);
             Optional<DataDecoder.Mode> lineEndings = dataLineEndings(l);
+            Boolean proxyProtocol = l.bool("proxy-protocol", "true or false", false);
+            Boolean legacyTls = l.bool("legacy-tls", "true or false", false);
+            if (Boolean.TRUE.equals(legacyTls) && tls == TlsMode.NONE) {
+                l.problem("legacy-tls", "needs tls = starttls or implicit on this listener (it has tls = none)");
+            }
 
             String previous = names.putIfAbsent(name, l.path());
             if (previous != null) {
@@ -154,7 +161,8 @@ final class RelayConfigBinder {
             }
             if (port != null && tls != null && lineEndings != null) {
                 out.add(new ListenerConfig(name, address, port, tls,
-                        allowPlaintextAuth != null && allowPlaintextAuth, lineEndings.orElse(DataDecoder.Mode.STRICT)));
+                        allowPlaintextAuth != null && allowPlaintextAuth, lineEndings.orElse(DataDecoder.Mode.STRICT),
+                        Boolean.TRUE.equals(proxyProtocol), Boolean.TRUE.equals(legacyTls)));
             }
         }
         return out;

@@ -9,7 +9,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.AttributeKey;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -44,7 +43,8 @@ public final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        InetAddress address = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
+        // Behind a load balancer, the address its PROXY protocol header declared.
+        InetAddress address = ClientAddress.of(ctx.channel()).getAddress();
         SmtpReply refusal = admit(address);
         if (refusal == null) {
             ctx.channel().attr(COUNTED).set(address);
@@ -57,6 +57,16 @@ public final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
             ctx.close();
         } else {
             ctx.writeAndFlush(Unpooled.wrappedBuffer(refusal.encodeBytes())).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    /** A refused connection is closing: what it sent meanwhile must not reach a handler that never started. */
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (ctx.channel().attr(COUNTED).get() != null) {
+            ctx.fireChannelRead(msg);
+        } else {
+            io.netty.util.ReferenceCountUtil.release(msg);
         }
     }
 

@@ -101,7 +101,7 @@ final class SmtpConnectionHandler extends ChannelInboundHandlerAdapter {
             if (!greeted) {
                 // RFC 5321 section 3.1: the client waits for the greeting. One that does not is
                 // a bot that does not read replies, or not an SMTP client at all.
-                log.info("client={} sent data before the greeting; closing", ctx.channel().remoteAddress());
+                log.info("client={} sent data before the greeting; closing", ClientAddress.of(ctx.channel()));
                 cancelGreeting();
                 handle(ctx, Step.reply(Replies.EARLY_TALKER));
                 return;
@@ -170,7 +170,7 @@ final class SmtpConnectionHandler extends ChannelInboundHandlerAdapter {
      */
     private void pipeliningViolation(ChannelHandlerContext ctx) {
         log.info("client={} sent more input after a command it must wait on (RFC 2920); closing",
-                ctx.channel().remoteAddress());
+                ClientAddress.of(ctx.channel()));
         handle(ctx, Step.reply(Replies.PIPELINING_VIOLATION));
     }
 
@@ -259,7 +259,7 @@ final class SmtpConnectionHandler extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof SslHandshakeCompletionEvent done) {
             if (!done.isSuccess()) {
-                log.info("client={} TLS handshake failed: {}", ctx.channel().remoteAddress(), done.cause().toString());
+                log.info("client={} TLS handshake failed: {}", ClientAddress.of(ctx.channel()), done.cause().toString());
                 closing = true;
                 ctx.close();
                 return;
@@ -296,16 +296,18 @@ final class SmtpConnectionHandler extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         // Never a stack trace to the client. A network error just ends the connection; anything
         // else is a bug of ours: log it in full and tell the client to retry later.
-        // TLS that fails to decode (e.g. plaintext where a handshake must follow) is the client's
-        // doing too, not ours.
+        // TLS that fails to decode (plaintext where a handshake must follow, a device offering
+        // only TLS 1.0) is the client's doing too, not ours.
         boolean badTls = cause instanceof DecoderException && cause.getCause() instanceof SSLException;
         if (cause instanceof java.io.IOException || badTls) {
-            log.info("client={} connection error: {}", ctx.channel().remoteAddress(), cause.toString());
+            if (!closing) { // a failed handshake was already logged by userEventTriggered
+                log.info("client={} connection error: {}", ClientAddress.of(ctx.channel()), cause.toString());
+            }
             closing = true;
             ctx.close();
             return;
         }
-        log.error("client={} internal error, closing the connection", ctx.channel().remoteAddress(), cause);
+        log.error("client={} internal error, closing the connection", ClientAddress.of(ctx.channel()), cause);
         if (!closing && ctx.channel().isActive()) {
             closing = true;
             ctx.writeAndFlush(Unpooled.wrappedBuffer(Replies.INTERNAL_ERROR.encodeBytes()))

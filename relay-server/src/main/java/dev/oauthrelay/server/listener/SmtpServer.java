@@ -55,6 +55,16 @@ public final class SmtpServer implements AutoCloseable {
 
     public static SmtpServer start(RelayConfig config, SubmissionPolicy policy, Spool spool,
                                    Supplier<SslContext> tls, Executor blocking, Clock clock) throws InterruptedException {
+        return start(config, policy, spool, tls, null, blocking, clock);
+    }
+
+    /**
+     * @param legacyTls the context of {@code legacy-tls} listeners (TLS 1.0+ on OpenSSL); null if
+     *                  there are none
+     */
+    public static SmtpServer start(RelayConfig config, SubmissionPolicy policy, Spool spool, Supplier<SslContext> tls,
+                                   Supplier<SslContext> legacyTls, Executor blocking, Clock clock)
+            throws InterruptedException {
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
@@ -70,10 +80,14 @@ public final class SmtpServer implements AutoCloseable {
                 SessionSettings settings = new SessionSettings(config.hostname(), listener.name(), listener.tls(),
                         listener.allowPlaintextAuth(), limits.maxMessageSize(), limits.maxRecipients(),
                         limits.maxErrors(), limits.minFreeSpace(), listener.dataLineEndings());
-                SmtpChannelInitializer init = new SmtpChannelInitializer(settings, server.limiter, tls,
+                if (listener.legacyTls() && legacyTls == null) {
+                    throw new IllegalStateException("listener " + listener.name() + " has legacy-tls but no legacy TLS context");
+                }
+                SmtpChannelInitializer init = new SmtpChannelInitializer(settings, server.limiter,
+                        listener.legacyTls() ? legacyTls : tls,
                         limits.idleTimeout(), limits.maxLineLength(), protection.greetingDelay(),
                         remote -> new SmtpSession(settings, remote.getAddress(), policy, spool, blocking, clock, guard),
-                        server.clients);
+                        server.clients, listener.proxyProtocol() ? config.trustedProxies() : null);
                 Channel ch = new ServerBootstrap()
                         .group(server.group)
                         .channel(channelType)
@@ -84,7 +98,9 @@ public final class SmtpServer implements AutoCloseable {
                         .sync()
                         .channel();
                 server.channels.put(listener.name(), ch);
-                log.info("listening: {} on {} tls={}", listener.name(), ch.localAddress(), listener.tls());
+                log.info("listening: {} on {} tls={}{}{}", listener.name(), ch.localAddress(), listener.tls(),
+                        listener.legacyTls() ? " legacy-tls (TLS 1.0+)" : "",
+                        listener.proxyProtocol() ? " proxy-protocol from " + config.trustedProxies() : "");
             }
         } catch (InterruptedException | RuntimeException e) {
             server.close();

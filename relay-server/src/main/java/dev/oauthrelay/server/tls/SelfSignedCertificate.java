@@ -64,6 +64,8 @@ public final class SelfSignedCertificate {
 
     static final String CERT_FILE = "self-signed.crt";
     static final String KEY_FILE = "self-signed.key";
+    static final String RSA_CERT_FILE = "self-signed-rsa.crt";
+    static final String RSA_KEY_FILE = "self-signed-rsa.key";
 
     /** 825 days: the longest lifetime Apple platforms accept for a TLS server certificate. */
     static final Duration VALIDITY = Duration.ofDays(825);
@@ -83,11 +85,25 @@ public final class SelfSignedCertificate {
      * @throws UncheckedIOException if the files cannot be written
      */
     public static CertificatePaths ensure(Path dataDir, String hostname) {
+        return ensure(dataDir, hostname, false);
+    }
+
+    /**
+     * As {@link #ensure}, but an RSA 2048 certificate ({@code self-signed-rsa.crt}, SHA256withRSA) for
+     * {@code legacy-tls} listeners: old devices mostly know only RSA cipher suites.
+     */
+    public static CertificatePaths ensureRsa(Path dataDir, String hostname) {
+        return ensure(dataDir, hostname, true);
+    }
+
+    private static CertificatePaths ensure(Path dataDir, String hostname, boolean rsa) {
         if (hostname == null || hostname.isBlank()) {
             throw new IllegalArgumentException("hostname must not be blank");
         }
         Path dir = dataDir.resolve("tls");
-        CertificatePaths paths = new CertificatePaths(dir.resolve(CERT_FILE), dir.resolve(KEY_FILE));
+        CertificatePaths paths = rsa
+                ? new CertificatePaths(dir.resolve(RSA_CERT_FILE), dir.resolve(RSA_KEY_FILE))
+                : new CertificatePaths(dir.resolve(CERT_FILE), dir.resolve(KEY_FILE));
         if (Files.exists(paths.certificate()) && Files.exists(paths.privateKey())) {
             String problem = reuseProblem(paths, hostname);
             if (problem == null) {
@@ -97,7 +113,7 @@ public final class SelfSignedCertificate {
         }
         try {
             createDirectory(dir);
-            generate(paths, hostname);
+            generate(paths, hostname, rsa);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write self-signed certificate to " + dir + ": " + e.getMessage(), e);
         }
@@ -149,14 +165,18 @@ public final class SelfSignedCertificate {
         return false;
     }
 
-    private static void generate(CertificatePaths paths, String hostname) throws IOException {
+    private static void generate(CertificatePaths paths, String hostname, boolean rsa) throws IOException {
         X509Certificate cert;
         KeyPair keyPair;
         try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-            generator.initialize(new ECGenParameterSpec("secp256r1"));
+            KeyPairGenerator generator = KeyPairGenerator.getInstance(rsa ? "RSA" : "EC");
+            if (rsa) {
+                generator.initialize(2048);
+            } else {
+                generator.initialize(new ECGenParameterSpec("secp256r1"));
+            }
             keyPair = generator.generateKeyPair();
-            cert = buildCertificate(keyPair, hostname);
+            cert = buildCertificate(keyPair, hostname, rsa);
         } catch (GeneralSecurityException | OperatorCreationException e) {
             throw new IllegalStateException("cannot generate self-signed certificate: " + e.getMessage(), e);
         }
@@ -166,7 +186,7 @@ public final class SelfSignedCertificate {
         writeAtomically(paths.certificate(), pem(cert), "rw-r--r--");
     }
 
-    private static X509Certificate buildCertificate(KeyPair keyPair, String hostname)
+    private static X509Certificate buildCertificate(KeyPair keyPair, String hostname, boolean rsa)
             throws GeneralSecurityException, OperatorCreationException, IOException {
         X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, hostname).build();
         Instant now = Instant.now();
@@ -177,13 +197,15 @@ public final class SelfSignedCertificate {
                 subject, keyPair.getPublic());
         JcaX509ExtensionUtils extensionUtils = new JcaX509ExtensionUtils();
         builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-        builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+        // RSA key exchange (TLS_RSA_WITH_*, used by old devices) encrypts to the key: keyEncipherment.
+        builder.addExtension(Extension.keyUsage, true,
+                new KeyUsage(rsa ? KeyUsage.digitalSignature | KeyUsage.keyEncipherment : KeyUsage.digitalSignature));
         builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
         // Clients match against SANs, not the CN (RFC 6125 section 6.4.4).
         builder.addExtension(Extension.subjectAlternativeName, false, subjectAltNames(hostname));
         builder.addExtension(Extension.subjectKeyIdentifier, false,
                 extensionUtils.createSubjectKeyIdentifier(keyPair.getPublic()));
-        var signer = new JcaContentSignerBuilder("SHA256withECDSA").build(keyPair.getPrivate());
+        var signer = new JcaContentSignerBuilder(rsa ? "SHA256withRSA" : "SHA256withECDSA").build(keyPair.getPrivate());
         return new JcaX509CertificateConverter().getCertificate(builder.build(signer));
     }
 

@@ -34,7 +34,9 @@ import org.slf4j.LoggerFactory;
  * ignored (the previous context stays) and retried on the next check.
  *
  * <p>Uses the JDK TLS provider: no native library to ship, and the JDK's {@code
- * jdk.tls.disabledAlgorithms} applies on top of the configured protocol list.
+ * jdk.tls.disabledAlgorithms} applies on top of the configured protocol list. The context of
+ * {@code legacy-tls} listeners ({@link #createLegacy}) is a second instance, built by
+ * {@link LegacyTls} on the OpenSSL provider, and reloads the same way.
  */
 public final class ServerTlsContext {
 
@@ -43,6 +45,8 @@ public final class ServerTlsContext {
     private final Path certificateFile;
     private final Path privateKeyFile;
     private final List<String> protocols;
+    /** Built by {@link LegacyTls} (OpenSSL, TLS 1.0+) rather than the JDK provider. */
+    private final boolean legacy;
 
     /** Read on every new connection; replaced as a whole so readers never need a lock. */
     private volatile Loaded loaded;
@@ -60,10 +64,12 @@ public final class ServerTlsContext {
     /** Both files read once, so the fingerprint and the parsed content are of the same bytes. */
     private record Snapshot(byte[] certificate, byte[] privateKey, Fingerprint fingerprint) {}
 
-    private ServerTlsContext(Path certificateFile, Path privateKeyFile, List<String> protocols, Loaded initial) {
+    private ServerTlsContext(Path certificateFile, Path privateKeyFile, List<String> protocols, boolean legacy,
+                             Loaded initial) {
         this.certificateFile = certificateFile;
         this.privateKeyFile = privateKeyFile;
         this.protocols = protocols;
+        this.legacy = legacy;
         this.loaded = initial;
     }
 
@@ -82,9 +88,28 @@ public final class ServerTlsContext {
             throw new IllegalArgumentException("at least one TLS protocol version is required");
         }
         List<String> protocolList = List.copyOf(protocols);
-        Loaded initial = load(snapshot(certificate, privateKey), certificate, privateKey, protocolList);
+        Loaded initial = load(snapshot(certificate, privateKey), certificate, privateKey, protocolList, false);
         log.info("TLS certificate loaded from {}: {}", certificate, describe(initial.leaf()));
-        return new ServerTlsContext(certificate, privateKey, protocolList, initial);
+        return new ServerTlsContext(certificate, privateKey, protocolList, false, initial);
+    }
+
+    /**
+     * The context of {@code legacy-tls} listeners: TLS 1.0 to 1.3 with CBC suites on the OpenSSL
+     * provider (see {@link LegacyTls}). Call {@link LegacyTls#requireAvailable} first.
+     *
+     * @throws TlsMaterialException as {@link #create}
+     */
+    public static ServerTlsContext createLegacy(Path certificate, Path privateKey) {
+        Objects.requireNonNull(certificate, "certificate");
+        Objects.requireNonNull(privateKey, "privateKey");
+        Loaded initial = load(snapshot(certificate, privateKey), certificate, privateKey, LegacyTls.PROTOCOLS, true);
+        log.info("legacy TLS (TLS 1.0+, OpenSSL) certificate loaded from {}: {}", certificate, describe(initial.leaf()));
+        if (!"RSA".equals(initial.leaf().getPublicKey().getAlgorithm())) {
+            log.warn("legacy TLS certificate {} has a {} key: only ECDHE-ECDSA cipher suites are possible, and many"
+                    + " old devices only know RSA ones (AES128-SHA, ECDHE-RSA-AES128-SHA); consider an RSA certificate",
+                    certificate, initial.leaf().getPublicKey().getAlgorithm());
+        }
+        return new ServerTlsContext(certificate, privateKey, LegacyTls.PROTOCOLS, true, initial);
     }
 
     /** The context for a new connection. Cheap and lock-free. */
@@ -117,16 +142,18 @@ public final class ServerTlsContext {
         }
         Loaded next;
         try {
-            next = load(snapshot, certificateFile, privateKeyFile, protocols);
+            next = load(snapshot, certificateFile, privateKeyFile, protocols, legacy);
         } catch (TlsMaterialException e) {
             warnOnce(e, snapshot.fingerprint());
             return false;
         }
-        // JDK-provider contexts hold no native memory, so the old one needs no release; connections
-        // that already use it keep their session.
+        // JDK-provider contexts hold no native memory, so the old one needs no release; an OpenSSL
+        // one (SslProvider.OPENSSL, not OPENSSL_REFCNT) frees its native memory once unreachable.
+        // Connections that already use it keep their session.
         loaded = next;
         lastFailure = null;
-        log.info("TLS certificate reloaded from {}: {}", certificateFile, describe(next.leaf()));
+        log.info("{}TLS certificate reloaded from {}: {}", legacy ? "legacy " : "", certificateFile,
+                describe(next.leaf()));
         return true;
     }
 
@@ -162,16 +189,18 @@ public final class ServerTlsContext {
                 e.getMessage());
     }
 
-    private static Loaded load(Snapshot snapshot, Path certificateFile, Path keyFile, List<String> protocols) {
+    private static Loaded load(Snapshot snapshot, Path certificateFile, Path keyFile, List<String> protocols,
+                               boolean legacy) {
         List<X509Certificate> chain = PemFiles.parseCertificateChain(certificateFile, snapshot.certificate());
         PrivateKey key = PemFiles.parsePrivateKey(keyFile, snapshot.privateKey());
         PemFiles.requireMatchingKey(chain.get(0), key, certificateFile, keyFile);
         SslContext context;
         try {
-            context = SslContextBuilder.forServer(key, chain.toArray(X509Certificate[]::new))
-                    .sslProvider(SslProvider.JDK)
-                    .protocols(protocols)
-                    .build();
+            context = legacy ? LegacyTls.build(key, chain)
+                    : SslContextBuilder.forServer(key, chain.toArray(X509Certificate[]::new))
+                            .sslProvider(SslProvider.JDK)
+                            .protocols(protocols)
+                            .build();
             // Surfaces bad protocol names now rather than on the first connection.
             context.newEngine(ByteBufAllocator.DEFAULT).closeOutbound();
         } catch (SSLException | RuntimeException e) {

@@ -1,5 +1,6 @@
 package dev.oauthrelay.delivery;
 
+import dev.oauthrelay.observe.RelayEvents;
 import dev.oauthrelay.crash.CrashPoint;
 import dev.oauthrelay.crash.CrashPoints;
 import dev.oauthrelay.spool.DeliveryState;
@@ -45,6 +46,7 @@ public final class DeliveryScheduler implements AutoCloseable {
     private final Upstream upstream;
     private final RetryPolicy retry;
     private final Notifier notifier;
+    private final RelayEvents events;
     private final Clock clock;
     private final ScheduledExecutorService timer;
     private final Executor io;
@@ -65,6 +67,12 @@ public final class DeliveryScheduler implements AutoCloseable {
 
     public DeliveryScheduler(Spool spool, Upstream upstream, RetryPolicy retry, Notifier notifier, Clock clock,
                              ScheduledExecutorService timer, Executor io, int maxConcurrent) {
+        this(spool, upstream, retry, notifier, clock, timer, io, maxConcurrent, RelayEvents.NONE);
+    }
+
+    public DeliveryScheduler(Spool spool, Upstream upstream, RetryPolicy retry, Notifier notifier, Clock clock,
+                             ScheduledExecutorService timer, Executor io, int maxConcurrent, RelayEvents events) {
+        this.events = events;
         this.spool = spool;
         this.upstream = upstream;
         this.retry = retry;
@@ -187,6 +195,7 @@ public final class DeliveryScheduler implements AutoCloseable {
 
     /** Applies one attempt's result to the state and writes it down. Runs on the io executor. */
     private void record(QueueId id, StoredMessage message, DeliveryState before, List<String> pending, AttemptResult result) {
+        reportReplies(result);
         Map<String, RecipientOutcome> outcomes = OutcomeClassifier.classify(result, pending);
         Map<String, DeliveryState.RecipientStatus> recipients = new LinkedHashMap<>(before.recipients());
         String lastError = "";
@@ -229,7 +238,20 @@ public final class DeliveryScheduler implements AutoCloseable {
         }
         log.info("deferred id={} mailbox={} attempt={} pending={} retry-in={}ms reason={}", id, env.mailbox(),
                 after.attempts(), after.pending().size(), delay.toMillis(), lastError);
+        events.messageDeferred(env, after.attempts(), lastError, delay);
         over(id, delay);
+    }
+
+    /** The upstream replies that decided this attempt, for {@link RelayEvents#upstreamReplied}. */
+    private void reportReplies(AttemptResult result) {
+        if (result instanceof AttemptResult.Failed f && f.reply() != null) {
+            events.upstreamReplied(f.reply().code());
+        } else if (result instanceof AttemptResult.Completed c) {
+            c.recipientReplies().values().forEach(r -> events.upstreamReplied(r.code()));
+            if (c.dataReply() != null) {
+                events.upstreamReplied(c.dataReply().code());
+            }
+        }
     }
 
     private static DeliveryState expire(DeliveryState s, Instant now) {
@@ -251,10 +273,13 @@ public final class DeliveryScheduler implements AutoCloseable {
                 delivered.incrementAndGet();
                 log.info("delivered id={} mailbox={} recipients={} attempts={}", id, env.mailbox(),
                         state.recipients().size(), state.attempts());
+                events.messageDelivered(env, state.attempts(),
+                        state.recipients().values().iterator().next().reply());
             } else {
                 failed.incrementAndGet();
-                log.warn("failed id={} mailbox={} failed-recipients={} {}", id, env.mailbox(), state.failed(),
-                        state.recipients().get(state.failed().get(0)).reply());
+                String reply = state.recipients().get(state.failed().get(0)).reply();
+                log.warn("failed id={} mailbox={} failed-recipients={} {}", id, env.mailbox(), state.failed(), reply);
+                events.messageFailed(env, state.attempts(), reply);
                 // Out of the queue first: if anything below fails, the message is not tried again,
                 // so no second notice can follow.
                 spool.deadLetter(id, DeadLetterReport.render(env, state));

@@ -83,8 +83,11 @@ public final class HeaderRepair {
         }
     }
 
-    /** The repaired header fields, and the names of the repairs made (empty: {@code header} is the input). */
-    public record Result(byte[] header, List<String> repairs) {
+    /**
+     * The repaired header fields, the names of the repairs made (empty: {@code header} is the
+     * input), and the message's Message-ID after repair (for the audit log), or null if it has none.
+     */
+    public record Result(byte[] header, List<String> repairs, String messageId) {
         public boolean changed() {
             return !repairs.isEmpty();
         }
@@ -148,8 +151,9 @@ public final class HeaderRepair {
         if (options.rewriteFrom()) {
             rewriteFrom(list, added, repairs, context.mailbox());
         }
+        String messageId = messageIdOf(list, added);
         if (repairs.isEmpty()) {
-            return new Result(fields, List.of());
+            return new Result(fields, List.of(), messageId);
         }
         StringBuilder out = new StringBuilder(fields.length + 256);
         for (Field f : list) {
@@ -158,7 +162,16 @@ public final class HeaderRepair {
         for (Field f : added) {
             out.append(crlf(f.text()));
         }
-        return new Result(out.toString().getBytes(StandardCharsets.ISO_8859_1), List.copyOf(repairs));
+        return new Result(out.toString().getBytes(StandardCharsets.ISO_8859_1), List.copyOf(repairs), messageId);
+    }
+
+    /** The first non-empty Message-ID, unfolded and trimmed; capped, as it only goes into logs. */
+    private static String messageIdOf(List<Field> list, List<Field> added) {
+        return java.util.stream.Stream.concat(list.stream(), added.stream())
+                .filter(f -> f.is("message-id") && !f.value.isBlank())
+                .map(f -> f.value.replaceAll("[\\r\\n\\t ]+", " ").strip())
+                .map(v -> v.length() > 250 ? v.substring(0, 250) : v)
+                .findFirst().orElse(null);
     }
 
     // ---- rewrite-from ----

@@ -44,6 +44,7 @@ public final class HeaderRepairSink implements BodySink {
     private boolean sawField;
     private List<String> repairs = List.of();
     private String skipped;
+    private String messageId;
 
     public HeaderRepairSink(BodySink out, HeaderRepairOptions options, HeaderRepair.Context context) {
         this(out, options, context, DEFAULT_MAX_HEADER_BYTES);
@@ -57,7 +58,8 @@ public final class HeaderRepairSink implements BodySink {
             throw new IllegalArgumentException("maxHeaderBytes must be positive");
         }
         this.maxHeaderBytes = maxHeaderBytes;
-        this.state = options.any() ? State.HEADER : State.BODY;
+        // The header section is always read (also without repairs) for its Message-ID.
+        this.state = State.HEADER;
     }
 
     @Override
@@ -73,7 +75,7 @@ public final class HeaderRepairSink implements BodySink {
         }
         while (chunk.hasRemaining()) {
             if (len == maxHeaderBytes) {
-                skipped = "header section longer than " + maxHeaderBytes + " bytes";
+                skipped = options.any() ? "header section longer than " + maxHeaderBytes + " bytes" : null;
                 passOn(0, len);
                 state = State.BODY;
                 break;
@@ -97,7 +99,7 @@ public final class HeaderRepairSink implements BodySink {
         if (state == State.HEADER) {
             if (lineStart < len) {
                 // A last line without a line end (the decoder never produces one): leave it all alone.
-                skipped = "last header line has no line end";
+                skipped = options.any() ? "last header line has no line end" : null;
                 passOn(0, len);
             } else {
                 endHeader(len, false);
@@ -110,6 +112,11 @@ public final class HeaderRepairSink implements BodySink {
     /** The names of the repairs made, in order; empty if none (yet). */
     public List<String> repairs() {
         return repairs;
+    }
+
+    /** The message's Message-ID (after repair), or null if it has none or the header was not read. */
+    public String messageId() {
+        return messageId;
     }
 
     /** Why the header section was passed on unrepaired although repairs were on, or null. */
@@ -161,6 +168,7 @@ public final class HeaderRepairSink implements BodySink {
         state = State.BODY;
         byte[] fields = java.util.Arrays.copyOf(buf == null ? new byte[0] : buf, fieldsEnd);
         HeaderRepair.Result result = HeaderRepair.repair(fields, options, context);
+        messageId = result.messageId();
         if (!result.changed()) {
             passOn(0, len);
             return;

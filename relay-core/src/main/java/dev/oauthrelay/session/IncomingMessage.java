@@ -19,6 +19,7 @@ final class IncomingMessage implements BodySink {
     enum Outcome { COMPLETE, TOO_BIG, WRITE_FAILED }
 
     private final SpoolWriter writer;
+    private final dev.oauthrelay.spool.Envelope envelope;
     /** Between the decoder and the writer: repairs the header section, then passes the body through. */
     private final HeaderRepairSink headerRepair;
     private final DataDecoder decoder;
@@ -27,8 +28,9 @@ final class IncomingMessage implements BodySink {
     private IOException writeFailure;
     private boolean tooBig;
 
-    IncomingMessage(SpoolWriter writer, HeaderRepairSink headerRepair, long limit, long alreadyWritten,
-                    DataDecoder.Mode mode) {
+    IncomingMessage(SpoolWriter writer, dev.oauthrelay.spool.Envelope envelope, HeaderRepairSink headerRepair,
+                    long limit, long alreadyWritten, DataDecoder.Mode mode) {
+        this.envelope = envelope;
         this.decoder = new DataDecoder(this, mode);
         this.writer = writer;
         this.headerRepair = headerRepair;
@@ -82,6 +84,10 @@ final class IncomingMessage implements BodySink {
             writeFailure = e;
             writer.abort();
         }
+    }
+
+    dev.oauthrelay.spool.Envelope envelope() {
+        return envelope;
     }
 
     HeaderRepairSink headerRepair() {

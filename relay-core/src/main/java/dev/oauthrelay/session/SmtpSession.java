@@ -3,6 +3,7 @@ package dev.oauthrelay.session;
 import dev.oauthrelay.auth.AuthThrottle;
 import dev.oauthrelay.auth.SaslMechanism;
 import dev.oauthrelay.auth.SaslStep;
+import dev.oauthrelay.observe.RelayEvents;
 import dev.oauthrelay.policy.Identity;
 import dev.oauthrelay.policy.SenderDecision;
 import dev.oauthrelay.policy.SubmissionPolicy;
@@ -57,6 +58,9 @@ public final class SmtpSession {
     /** Bare CR and LF in DATA: the client's trusted network decides if it says, else the listener. */
     private final DataDecoder.Mode dataLineEndings;
     private final AuthGuard guard;
+    private final RelayEvents events;
+    /** What the next reply answers, for {@link RelayEvents#replied}: a verb or a fixed word. */
+    private String answering = "GREETING";
 
     private String helo;
     private boolean esmtp;
@@ -73,6 +77,12 @@ public final class SmtpSession {
 
     public SmtpSession(SessionSettings settings, InetAddress client, SubmissionPolicy policy, Spool spool,
                        Executor blocking, Clock clock, AuthGuard guard) {
+        this(settings, client, policy, spool, blocking, clock, guard, RelayEvents.NONE);
+    }
+
+    public SmtpSession(SessionSettings settings, InetAddress client, SubmissionPolicy policy, Spool spool,
+                       Executor blocking, Clock clock, AuthGuard guard, RelayEvents events) {
+        this.events = events;
         this.settings = settings;
         this.client = client;
         this.clientText = client.getHostAddress();
@@ -84,6 +94,16 @@ public final class SmtpSession {
         this.trusted = network.map(TrustedNetwork::identity).orElse(null);
         this.dataLineEndings = network.flatMap(TrustedNetwork::dataLineEndings).orElse(settings.dataLineEndings());
         this.guard = guard;
+    }
+
+    /** The connection is open (the transport calls this once, before {@link #greet}). */
+    public void opened() {
+        events.sessionOpened(settings.listenerName(), client);
+    }
+
+    /** The transport sent a reply with this code (to whatever {@link #onLine} last saw). */
+    public void replied(int code) {
+        events.replied(settings.listenerName(), answering, code);
     }
 
     public Step greet() {
@@ -99,6 +119,7 @@ public final class SmtpSession {
         resetTransaction();
         this.tlsProtocol = protocol;
         this.tlsCipher = cipher;
+        events.tlsEstablished(settings.listenerName(), client, protocol);
         this.helo = null;
         this.esmtp = false;
         this.authenticated = null;
@@ -128,8 +149,10 @@ public final class SmtpSession {
             return Step.reply(Replies.BARE_LINE_ENDING); // defence in depth: the transport has closed
         }
         if (sasl != null) {
+            answering = "AUTH";
             return continueSasl(new String(line, StandardCharsets.UTF_8));
         }
+        answering = "UNKNOWN";
         if (errors >= settings.maxErrors()) {
             return Step.reply(Replies.TOO_MANY_ERRORS);
         }
@@ -139,6 +162,7 @@ public final class SmtpSession {
         } catch (SmtpSyntaxException e) {
             return error(e.reply());
         }
+        answering = command.verb().name();
         if (command.verb() == Verb.UNKNOWN && ForeignProtocol.matches(new String(line, StandardCharsets.UTF_8))) {
             log.info("client={} sent HTTP or header lines, not SMTP; closing", clientText);
             return Step.reply(Replies.NOT_SMTP);
@@ -167,12 +191,16 @@ public final class SmtpSession {
     public Step onLineTooLong() {
         if (sasl != null) {
             sasl = null;
+            answering = "AUTH";
+            events.authFailed(client, "", RelayEvents.AuthFailure.MALFORMED);
             return error(Replies.BAD_BASE64);
         }
+        answering = "UNKNOWN";
         return error(Replies.LINE_TOO_LONG);
     }
 
     public Step onIdleTimeout() {
+        answering = "TIMEOUT";
         return Step.reply(Replies.IDLE_TIMEOUT);
     }
 
@@ -183,6 +211,7 @@ public final class SmtpSession {
             incoming = null;
         }
         resetTransaction();
+        events.sessionClosed(settings.listenerName(), client);
     }
 
     private Step dispatch(Command c) {
@@ -213,6 +242,7 @@ public final class SmtpSession {
         // Several printers send EHLO without a name; tolerate it rather than lose their mail.
         helo = c.hasArgument() ? c.argument().split("[ \t]")[0] : "[" + clientText + "]";
         esmtp = extended;
+        events.helo(client, helo);
         if (!extended) {
             return Step.reply(SmtpReply.of(250, settings.hostname()));
         }
@@ -249,6 +279,7 @@ public final class SmtpSession {
             return error(Replies.AUTH_IN_TRANSACTION);
         }
         if (!authAllowed()) {
+            events.authFailed(client, "", RelayEvents.AuthFailure.PLAINTEXT_REFUSED);
             return error(settings.tlsMode() == TlsMode.STARTTLS ? Replies.STARTTLS_FIRST : Replies.ENCRYPTION_REQUIRED);
         }
         String[] parts = c.argument().split("[ \t]+");
@@ -273,7 +304,11 @@ public final class SmtpSession {
         }
         sasl = null;
         if (step instanceof SaslStep.Failure failure) {
-            return failure.reply().equals(Replies.AUTH_FAILED) ? authFailed() : error(failure.reply());
+            if (failure.reply().equals(Replies.AUTH_FAILED)) {
+                return authFailed();
+            }
+            events.authFailed(client, "", RelayEvents.AuthFailure.MALFORMED);
+            return error(failure.reply());
         }
         SaslStep.Credentials credentials = (SaslStep.Credentials) step;
         String username = credentials.username();
@@ -287,15 +322,19 @@ public final class SmtpSession {
     private Step authenticated(String username, AuthGuard.Outcome outcome) {
         if (outcome.failure() != null) {
             log.warn("client={} password check failed: {}", clientText, outcome.failure().toString());
+            events.authFailed(client, username, RelayEvents.AuthFailure.ERROR);
             return Step.reply(Replies.LOCAL_ERROR.withText("Temporary authentication failure"));
         }
         if (outcome.identity().isEmpty()) {
             log.info("client={} AUTH failed for user={}{}", clientText, AuthThrottle.printable(username),
                     outcome.lockedOut() ? " (locked out, password not checked)" : "");
+            events.authFailed(client, username,
+                    outcome.lockedOut() ? RelayEvents.AuthFailure.LOCKED_OUT : RelayEvents.AuthFailure.BAD_CREDENTIALS);
             return authFailed();
         }
         authenticated = outcome.identity().get();
         log.info("client={} authenticated as user={} mailbox={}", clientText, username, authenticated.mailbox());
+        events.authSucceeded(client, username);
         return Step.reply(Replies.AUTH_OK);
     }
 
@@ -327,6 +366,7 @@ public final class SmtpSession {
         SenderDecision decision = policy.decideSender(identity, path.address());
         if (decision instanceof SenderDecision.Reject reject) {
             log.info("client={} identity={} sender <{}> refused", clientText, identity.name(), path.address());
+            events.messageRefused(client, identity.name(), reject.reply().code());
             return error(reject.reply());
         }
         SenderDecision.Accept accept = (SenderDecision.Accept) decision;
@@ -404,7 +444,7 @@ public final class SmtpSession {
         HeaderRepairSink headerRepair = new HeaderRepairSink(writer::write, transaction.identity.headerRepair(),
                 new HeaderRepair.Context(envelope.receivedAt(), HeaderRepair.messageId(id, settings.hostname(), RANDOM),
                         transaction.identity.mailbox()));
-        incoming = new IncomingMessage(writer, headerRepair, settings.maxMessageSize(), received.length, dataLineEndings);
+        incoming = new IncomingMessage(writer, envelope, headerRepair, settings.maxMessageSize(), received.length, dataLineEndings);
         return new Step.Respond(Replies.START_DATA, Step.Next.DATA);
     }
 
@@ -429,10 +469,12 @@ public final class SmtpSession {
         if (result == DataDecoder.Result.NEED_MORE) {
             return Optional.empty();
         }
+        answering = "DATA-END";
         if (result == DataDecoder.Result.BARE_LINE_ENDING) {
             log.info("client={} message {} refused: bare CR or LF in the data (data-line-endings = strict); closing",
                     clientText, incoming.writer().id());
             incoming.writer().abort();
+            events.messageRefused(client, incoming.envelope().identity(), Replies.BARE_LINE_ENDING.code());
             incoming = null;
             resetTransaction();
             refusedData = true;
@@ -450,18 +492,19 @@ public final class SmtpSession {
         switch (message.outcome()) {
             case TOO_BIG -> {
                 log.info("client={} message {} refused: {} bytes exceed the limit", clientText, writer.id(), message.size());
+                events.messageRefused(client, message.envelope().identity(), Replies.MESSAGE_TOO_BIG.code());
                 return error(Replies.MESSAGE_TOO_BIG);
             }
             case WRITE_FAILED -> {
                 log.warn("client={} message {} not stored: {}", clientText, writer.id(), message.writeFailure().toString());
+                events.messageRefused(client, message.envelope().identity(), Replies.LOCAL_ERROR.code());
                 return Step.reply(Replies.LOCAL_ERROR);
             }
             default -> {
                 // The 250 goes out only after commit() returned: file forced, renamed into the
                 // queue, directory synced (RFC 5321 section 6.1: the 250 hands over responsibility).
                 CompletableFuture<Supplier<Step>> work = CompletableFuture.runAsync(() -> commit(writer), blocking)
-                        .handle((ok, failure) -> () -> committed(writer, finished, message.size(),
-                                repairSummary(message.headerRepair()), failure));
+                        .handle((ok, failure) -> () -> committed(message, finished, failure));
                 return new Step.Await(work);
             }
         }
@@ -483,14 +526,19 @@ public final class SmtpSession {
         return repair.repairs().isEmpty() ? "none" : String.join(",", repair.repairs());
     }
 
-    private Step committed(SpoolWriter writer, Transaction t, long size, String repairs, Throwable failure) {
+    private Step committed(IncomingMessage message, Transaction t, Throwable failure) {
+        SpoolWriter writer = message.writer();
         if (failure != null) {
             log.warn("client={} message {} not stored: {}", clientText, writer.id(), rootCause(failure));
+            events.messageRefused(client, t.identity.name(), Replies.LOCAL_ERROR.code());
             return Step.reply(Replies.LOCAL_ERROR);
         }
+        long size = message.size();
+        String repairs = repairSummary(message.headerRepair());
         log.info("queued id={} identity={} mailbox={} from=<{}> recipients={} size={} client={} header-repairs={}",
                 writer.id(), t.identity.name(), t.identity.mailbox(), t.sender, t.recipientCount(), size, clientText,
                 repairs);
+        events.messageReceived(message.envelope(), size, message.headerRepair().messageId());
         return Step.reply(Replies.queued(writer.id().value()));
     }
 

@@ -1,5 +1,6 @@
 package dev.oauthrelay.token;
 
+import dev.oauthrelay.observe.RelayEvents;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,6 +38,7 @@ public final class CachingTokenProvider implements TokenProvider, AutoCloseable 
 
     private final TokenSource source;
     private final Clock clock;
+    private final RelayEvents events;
     private final ScheduledExecutorService scheduler;
     private final Duration refreshMargin;
     private final Duration retryDelay;
@@ -63,6 +65,13 @@ public final class CachingTokenProvider implements TokenProvider, AutoCloseable 
      */
     public CachingTokenProvider(TokenSource source, Clock clock, ScheduledExecutorService scheduler,
             Duration refreshMargin, Duration retryDelay) {
+        this(source, clock, scheduler, refreshMargin, retryDelay, RelayEvents.NONE);
+    }
+
+    /** @param events told of every fetched token and every failed fetch */
+    public CachingTokenProvider(TokenSource source, Clock clock, ScheduledExecutorService scheduler,
+            Duration refreshMargin, Duration retryDelay, RelayEvents events) {
+        this.events = Objects.requireNonNull(events, "events");
         this.source = Objects.requireNonNull(source, "source");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
@@ -220,8 +229,10 @@ public final class CachingTokenProvider implements TokenProvider, AutoCloseable 
         }
         // Outside the lock: completing runs the callers' continuations.
         if (failure == null) {
+            events.tokenFetched(token.expiresOn());
             shared.complete(token);
         } else {
+            events.tokenFetchFailed(failure.getMessage());
             shared.completeExceptionally(failure);
         }
     }

@@ -148,7 +148,25 @@ class HeaderRepairTest {
         String message = header + "\r\nbody\r\n";
         Repaired off = stream(bytes(message), HeaderRepairOptions.NONE, 4);
         assertThat(off.text()).isEqualTo(message);
-        assertThat(off.calls).as("nothing held back: every chunk passed straight on").isEqualTo(off.chunks);
+        assertThat(off.repairs()).isEmpty();
+        assertThat(off.skipped()).isNull();
+    }
+
+    @Test
+    void theMessageIdIsReadWithAndWithoutRepairs() throws Exception {
+        String folded = "Subject: x\r\nMessage-ID:\r\n <abc.123@printer.example>\r\n\r\nbody\r\n";
+        assertThat(sink(bytes(folded), HeaderRepairOptions.NONE).messageId()).isEqualTo("<abc.123@printer.example>");
+        assertThat(sink(bytes(folded), DEFAULTS).messageId()).isEqualTo("<abc.123@printer.example>");
+        HeaderRepairSink added = sink(bytes("Subject: x\r\n\r\nbody\r\n"), DEFAULTS);
+        assertThat(added.messageId()).isEqualTo(CONTEXT.messageId());
+        assertThat(sink(bytes("Subject: x\r\n\r\nbody\r\n"), HeaderRepairOptions.NONE).messageId()).isNull();
+    }
+
+    private static HeaderRepairSink sink(byte[] message, HeaderRepairOptions options) throws IOException {
+        HeaderRepairSink sink = new HeaderRepairSink(new RecordingSink(), options, CONTEXT);
+        sink.write(ByteBuffer.wrap(message));
+        sink.finish();
+        return sink;
     }
 
     @Test

@@ -36,10 +36,11 @@ final class OutboundPath implements AutoCloseable {
     }
 
     static OutboundPath start(RelayConfig config, OAuthSettings oauth, Spool spool, List<QueueId> recovered,
-                              ScheduledExecutorService timer, Executor io, Clock clock) {
+                              ScheduledExecutorService timer, Executor io, Clock clock,
+                              dev.oauthrelay.observe.RelayEvents events) {
         MsalTokenSource source = new MsalTokenSource(oauth);
         CachingTokenProvider tokens = new CachingTokenProvider(source, clock, timer,
-                CachingTokenProvider.DEFAULT_REFRESH_MARGIN, config.delivery().tokenRetryDelay());
+                CachingTokenProvider.DEFAULT_REFRESH_MARGIN, config.delivery().tokenRetryDelay(), events);
         tokens.start();
         SmtpUpstream upstream = new SmtpUpstream(config.upstream(), tokens);
         DeliveryConfig d = config.delivery();
@@ -48,7 +49,7 @@ final class OutboundPath implements AutoCloseable {
                         d.notifySender(), clock))
                 .orElse(Notifier.NONE);
         DeliveryScheduler scheduler = new DeliveryScheduler(spool, upstream, d.retry(), notifier, clock, timer, io,
-                d.maxConcurrent());
+                d.maxConcurrent(), events);
         spool.addCommitListener(scheduler::enqueue);
         scheduler.start(recovered);
         return new OutboundPath(source, tokens, upstream, scheduler);

@@ -1,5 +1,6 @@
 package dev.oauthrelay.server;
 
+import dev.oauthrelay.observe.RelayEvents;
 import dev.oauthrelay.policy.SubmissionPolicy;
 import dev.oauthrelay.server.config.RelayConfig;
 import dev.oauthrelay.server.config.TlsConfig;
@@ -55,6 +56,12 @@ public final class Relay implements AutoCloseable {
     }
 
     public static Relay start(RelayConfig config) throws Exception {
+        return start(config, RelayEvents.NONE);
+    }
+
+    /** @param observer told of every event of the data path, besides the relay's own observers */
+    public static Relay start(RelayConfig config, RelayEvents observer) throws Exception {
+        RelayEvents events = RelayEvents.safely(observer);
         Files.createDirectories(config.dataDir());
         Spool spool = Spool.open(config.dataDir());
         RecoveryReport recovery = spool.recover();
@@ -77,7 +84,7 @@ public final class Relay implements AutoCloseable {
         try {
             if (config.oauth().isPresent()) {
                 outbound = OutboundPath.start(config, config.oauth().get(), spool, recovery.queued(), scheduler,
-                        blocking, Clock.systemUTC());
+                        blocking, Clock.systemUTC(), events);
                 log.info("delivering to {}:{} as app {} ({})", config.upstream().host(), config.upstream().port(),
                         config.oauth().get().clientId(), config.oauth().get().credentialKind());
             } else {
@@ -85,7 +92,7 @@ public final class Relay implements AutoCloseable {
                         + " but not delivered until they are");
             }
             SmtpServer server = SmtpServer.start(config, policy, spool, tls::current,
-                    legacyTls == null ? null : legacyTls::current, blocking, Clock.systemUTC());
+                    legacyTls == null ? null : legacyTls::current, blocking, Clock.systemUTC(), events);
             return new Relay(spool, server, blocking, scheduler, watch, outbound, config.shutdownGracePeriod());
         } catch (Exception e) {
             if (outbound != null) {

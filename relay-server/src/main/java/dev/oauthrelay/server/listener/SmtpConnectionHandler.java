@@ -62,6 +62,7 @@ final class SmtpConnectionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         buffer = ctx.alloc().buffer(1024);
+        session.opened();
         if (!implicitTls) {
             scheduleGreeting(ctx);
         }
@@ -193,6 +194,7 @@ final class SmtpConnectionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private io.netty.channel.ChannelFuture write(ChannelHandlerContext ctx, SmtpReply reply) {
+        session.replied(reply.code());
         return ctx.write(Unpooled.wrappedBuffer(reply.encodeBytes()));
     }
 

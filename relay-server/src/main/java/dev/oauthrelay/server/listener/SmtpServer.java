@@ -55,7 +55,7 @@ public final class SmtpServer implements AutoCloseable {
 
     public static SmtpServer start(RelayConfig config, SubmissionPolicy policy, Spool spool,
                                    Supplier<SslContext> tls, Executor blocking, Clock clock) throws InterruptedException {
-        return start(config, policy, spool, tls, null, blocking, clock);
+        return start(config, policy, spool, tls, null, blocking, clock, dev.oauthrelay.observe.RelayEvents.NONE);
     }
 
     /**
@@ -63,7 +63,8 @@ public final class SmtpServer implements AutoCloseable {
      *                  there are none
      */
     public static SmtpServer start(RelayConfig config, SubmissionPolicy policy, Spool spool, Supplier<SslContext> tls,
-                                   Supplier<SslContext> legacyTls, Executor blocking, Clock clock)
+                                   Supplier<SslContext> legacyTls, Executor blocking, Clock clock,
+                                   dev.oauthrelay.observe.RelayEvents events)
             throws InterruptedException {
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
@@ -86,7 +87,8 @@ public final class SmtpServer implements AutoCloseable {
                 SmtpChannelInitializer init = new SmtpChannelInitializer(settings, server.limiter,
                         listener.legacyTls() ? legacyTls : tls,
                         limits.idleTimeout(), limits.maxLineLength(), protection.greetingDelay(),
-                        remote -> new SmtpSession(settings, remote.getAddress(), policy, spool, blocking, clock, guard),
+                        remote -> new SmtpSession(settings, remote.getAddress(), policy, spool, blocking, clock, guard,
+                                events),
                         server.clients, listener.proxyProtocol() ? config.trustedProxies() : null);
                 Channel ch = new ServerBootstrap()
                         .group(server.group)

@@ -60,7 +60,12 @@ abstract class DeliveryTestSupport {
 
     /** Starts (or, after {@link #stopRelay}, restarts on the same data directory) the relay with {@code hocon} inside {@code relay { }}. */
     Relay startRelay(String hocon) throws Exception {
-        relay = TestRelay.start(dir.resolve("relay"), hocon);
+        return startRelay(hocon, dev.oauthrelay.observe.RelayEvents.NONE);
+    }
+
+    /** As {@link #startRelay(String)}, with {@code observer} told of every event of the data path. */
+    Relay startRelay(String hocon, dev.oauthrelay.observe.RelayEvents observer) throws Exception {
+        relay = TestRelay.start(dir.resolve("relay"), hocon, observer);
         return relay;
     }
 

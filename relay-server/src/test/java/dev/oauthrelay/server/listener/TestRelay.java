@@ -28,6 +28,11 @@ public final class TestRelay {
 
     /** {@code extra} is HOCON placed inside {@code relay { }} after the defaults (later keys win). */
     public static Relay start(Path dataDir, String extra) throws Exception {
+        return start(dataDir, extra, dev.oauthrelay.observe.RelayEvents.NONE);
+    }
+
+    /** As {@link #start(Path, String)}, with {@code observer} told of every event of the data path. */
+    public static Relay start(Path dataDir, String extra, dev.oauthrelay.observe.RelayEvents observer) throws Exception {
         String hocon = """
                 relay {
                   hostname = "relay.test"
@@ -42,7 +47,7 @@ public final class TestRelay {
                   %s
                 }
                 """.formatted(dataDir.toString(), USER, HASH, MAILBOX, TRUSTED_HOST, SCANNER_MAILBOX, extra);
-        return Relay.start(ConfigLoader.parse(hocon, Map.of()));
+        return Relay.start(ConfigLoader.parse(hocon, Map.of()), observer);
     }
 
     /** AUTH PLAIN initial response for the test account. */

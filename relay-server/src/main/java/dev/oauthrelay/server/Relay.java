@@ -2,6 +2,7 @@ package dev.oauthrelay.server;
 
 import dev.oauthrelay.observe.RelayEvents;
 import dev.oauthrelay.policy.SubmissionPolicy;
+import dev.oauthrelay.server.admin.AdminServer;
 import dev.oauthrelay.server.config.RelayConfig;
 import dev.oauthrelay.server.config.TlsConfig;
 import dev.oauthrelay.server.listener.SmtpServer;
@@ -43,6 +44,8 @@ public final class Relay implements AutoCloseable {
     private final AutoCloseable tlsWatch;
     private final OutboundPath outbound;
     private final java.time.Duration gracePeriod;
+    /** Null when {@code relay.admin.enabled = false}. */
+    private AdminServer admin;
 
     private Relay(Spool spool, SmtpServer server, ExecutorService blocking, ScheduledExecutorService scheduler,
                   AutoCloseable tlsWatch, OutboundPath outbound, java.time.Duration gracePeriod) {
@@ -93,7 +96,17 @@ public final class Relay implements AutoCloseable {
             }
             SmtpServer server = SmtpServer.start(config, policy, spool, tls::current,
                     legacyTls == null ? null : legacyTls::current, blocking, Clock.systemUTC(), events);
-            return new Relay(spool, server, blocking, scheduler, watch, outbound, config.shutdownGracePeriod());
+            Relay relay = new Relay(spool, server, blocking, scheduler, watch, outbound, config.shutdownGracePeriod());
+            if (config.admin().enabled()) {
+                try {
+                    relay.admin = AdminServer.start(config.admin(), AdminRoutes.of(relay));
+                } catch (java.io.IOException | RuntimeException e) {
+                    relay.close();
+                    throw new java.io.IOException("cannot serve the admin HTTP port on " + config.admin().address()
+                            + ":" + config.admin().port() + ": " + e.getMessage(), e);
+                }
+            }
+            return relay;
         } catch (Exception e) {
             if (outbound != null) {
                 outbound.close();
@@ -149,6 +162,14 @@ public final class Relay implements AutoCloseable {
         return server.port(listenerName);
     }
 
+    /** The bound admin HTTP port; fails if the admin port is disabled. */
+    public int adminPort() {
+        if (admin == null) {
+            throw new IllegalStateException("relay.admin.enabled = false");
+        }
+        return admin.port();
+    }
+
     public Spool spool() {
         return spool;
     }
@@ -173,6 +194,9 @@ public final class Relay implements AutoCloseable {
     @Override
     public void close() {
         log.info("stopping: no new connections; sessions have {} to finish", gracePeriod);
+        if (admin != null) {
+            admin.close();
+        }
         if (outbound != null) {
             outbound.stopScheduling();
         }

@@ -24,13 +24,14 @@ import java.util.Objects;
  * @param shutdownGracePeriod how long sessions may finish their message when the relay stops
  * @param protection      AUTH brute-force protection and the greeting delay
  * @param trustedProxies  load balancers allowed to connect to {@code proxy-protocol} listeners
+ * @param admin           the admin HTTP port
  */
 public record RelayConfig(String hostname, Path dataDir, List<ListenerConfig> listeners, TlsConfig tls,
                           List<DeviceAccount> accounts, List<TrustedNetwork> trustedNetworks,
                           LimitsConfig limits, dev.oauthrelay.server.upstream.UpstreamSettings upstream,
                           java.util.Optional<dev.oauthrelay.server.oauth.OAuthSettings> oauth, DeliveryConfig delivery,
                           java.time.Duration shutdownGracePeriod, ProtectionConfig protection,
-                          List<Cidr> trustedProxies) {
+                          List<Cidr> trustedProxies, AdminConfig admin) {
 
     public RelayConfig {
         Objects.requireNonNull(hostname, "hostname");
@@ -46,5 +47,6 @@ public record RelayConfig(String hostname, Path dataDir, List<ListenerConfig> li
         Objects.requireNonNull(shutdownGracePeriod, "shutdownGracePeriod");
         Objects.requireNonNull(protection, "protection");
         trustedProxies = List.copyOf(trustedProxies);
+        Objects.requireNonNull(admin, "admin");
     }
 }

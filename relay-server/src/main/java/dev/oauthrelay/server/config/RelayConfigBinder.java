@@ -100,11 +100,13 @@ final class RelayConfigBinder {
         if (grace != null && grace.isNegative()) {
             shutdownSection.reject("grace-period", "a duration such as 8s (0s: close at once)", false);
         }
+        Section adminSection = relay.section("admin");
+        AdminConfig admin = adminSection == null ? null : AdminBinder.admin(adminSection);
         if (!problems.isEmpty()) {
             return null;
         }
         return new RelayConfig(hostname, dataDir, listeners, tls, accounts, networks, limits, upstream, oauth, delivery,
-                grace, protection, trustedProxies);
+                grace, protection, trustedProxies, admin);
     }
 
     private List<ListenerConfig> listeners(Section relay) {

@@ -97,6 +97,7 @@ public final class RelayProcess implements AutoCloseable {
                 relay {
                   hostname = "%s"
                   data-dir = "%s"
+                  admin.port = 0
                   listeners = [
                     { name = %s, address = "127.0.0.1", port = 0, tls = starttls }
                     { name = %s, address = "127.0.0.1", port = 0, tls = implicit }

@@ -37,6 +37,7 @@ public final class TestRelay {
                 relay {
                   hostname = "relay.test"
                   data-dir = "%s"
+                  admin.port = 0
                   listeners = [
                     { name = submission, address = "127.0.0.1", port = 0, tls = starttls }
                     { name = smtps, address = "127.0.0.1", port = 0, tls = implicit }

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -22,8 +23,15 @@ import java.util.concurrent.TimeUnit;
  */
 final class HaProxy implements AutoCloseable {
 
-    /** A frontend: what HAProxy sends to the relay port. */
-    record Route(int relayPort, String sendProxy) {}
+    /**
+     * A frontend: the relay ports it balances over (round robin) and what HAProxy sends to them. A
+     * connection to a stopped relay is re-dispatched to another one ({@code option redispatch}).
+     */
+    record Route(List<Integer> relayPorts, String sendProxy) {
+        Route(int relayPort, String sendProxy) {
+            this(List.of(relayPort), sendProxy);
+        }
+    }
 
     private final Process process;
     private final Map<String, Integer> ports;
@@ -45,6 +53,8 @@ final class HaProxy implements AutoCloseable {
                   timeout connect 5s
                   timeout client 60s
                   timeout server 60s
+                  retries 3
+                  option redispatch
                 """);
         for (var route : routes.entrySet()) {
             int port = freePort();
@@ -53,8 +63,12 @@ final class HaProxy implements AutoCloseable {
                     .append("  bind 127.0.0.1:").append(port).append('\n')
                     .append("  default_backend be-").append(route.getKey()).append('\n')
                     .append("backend be-").append(route.getKey()).append('\n')
-                    .append("  server relay 127.0.0.1:").append(route.getValue().relayPort()).append(' ')
-                    .append(route.getValue().sendProxy()).append('\n');
+                    .append("  balance roundrobin\n");
+            List<Integer> relayPorts = route.getValue().relayPorts();
+            for (int i = 0; i < relayPorts.size(); i++) {
+                cfg.append("  server relay").append(i).append(" 127.0.0.1:").append(relayPorts.get(i)).append(' ')
+                        .append(route.getValue().sendProxy()).append('\n');
+            }
         }
         Path file = dir.resolve("haproxy.cfg");
         Files.writeString(file, cfg, StandardCharsets.US_ASCII);

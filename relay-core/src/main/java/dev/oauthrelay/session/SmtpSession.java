@@ -199,9 +199,36 @@ public final class SmtpSession {
         return error(Replies.LINE_TOO_LONG);
     }
 
+    /** No input for the idle timeout (RFC 5321 section 4.5.3.2.7). */
     public Step onIdleTimeout() {
         answering = "TIMEOUT";
-        return Step.reply(Replies.IDLE_TIMEOUT);
+        return Step.reply(Replies.idleTimeout(settings.hostname()));
+    }
+
+    /**
+     * The client started a command line but did not finish it within the per-command deadline:
+     * a slow-drip client, whose trickle of bytes keeps the idle timeout from ever firing.
+     */
+    public Step onCommandTimeout() {
+        answering = "TIMEOUT";
+        log.info("client={} did not finish a command line in time (slow drip); closing", clientText);
+        return Step.reply(Replies.commandTimeout(settings.hostname()));
+    }
+
+    /**
+     * The client sent message data slower than the minimum data rate. The message is dropped
+     * now (its temporary file deleted, nothing queued) and the connection closes.
+     */
+    public Step onDataTooSlow() {
+        answering = "TIMEOUT";
+        if (incoming != null) {
+            log.info("client={} message {} refused: data sent too slowly; closing", clientText, incoming.writer().id());
+            incoming.writer().abort();
+            events.messageRefused(client, incoming.envelope().identity(), Replies.dataTimeout(settings.hostname()).code());
+            incoming = null;
+        }
+        resetTransaction();
+        return Step.reply(Replies.dataTimeout(settings.hostname()));
     }
 
     /** The connection is gone: drop any half-received message. */
@@ -232,6 +259,10 @@ public final class SmtpSession {
             case STARTTLS -> startTls(c);
             case AUTH -> auth(c);
             case EXPN -> error(Replies.NOT_IMPLEMENTED);
+            case BDAT -> {
+                log.info("client={} sent BDAT, but CHUNKING is not offered; closing", clientText);
+                yield error(Replies.BDAT_NOT_OFFERED);
+            }
             case UNKNOWN -> error(Replies.UNRECOGNIZED);
         };
     }

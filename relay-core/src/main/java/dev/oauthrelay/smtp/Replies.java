@@ -38,7 +38,6 @@ public final class Replies {
     public static final SmtpReply TOO_MANY_CONNECTIONS = SmtpReply.of(421, of(4, 7, 0), "Too many connections, try again later").closing();
     public static final SmtpReply TOO_MANY_CONNECTIONS_FROM_ADDRESS =
             SmtpReply.of(421, of(4, 7, 0), "Too many connections from your address, try again later").closing();
-    public static final SmtpReply IDLE_TIMEOUT = SmtpReply.of(421, of(4, 4, 2), "Idle timeout, closing connection").closing();
     public static final SmtpReply SHUTTING_DOWN = SmtpReply.of(421, of(4, 3, 2), "Service shutting down, closing connection").closing();
     public static final SmtpReply INTERNAL_ERROR = SmtpReply.of(421, of(4, 3, 0), "Local error, closing connection; try again later").closing();
     public static final SmtpReply TLS_UNAVAILABLE = SmtpReply.of(454, of(4, 7, 0), "TLS not available due to temporary reason");
@@ -80,6 +79,15 @@ public final class Replies {
      */
     public static final SmtpReply BARE_LINE_ENDING =
             SmtpReply.of(521, of(5, 5, 2), "Bare CR or LF in message data; closing").closing();
+    /**
+     * BDAT without CHUNKING (RFC 3030), which the relay does not offer: RFC 5321 section 4.2.4
+     * asks for 502 for a command that is recognised but not implemented. The client sends the
+     * chunk's octets right behind the command line without waiting for a reply (RFC 3030 section
+     * 2), so nothing after this line can be trusted to be a command: the connection is closed
+     * rather than reading message bytes as commands, or skipping a chunk of any announced size.
+     */
+    public static final SmtpReply BDAT_NOT_OFFERED =
+            SmtpReply.of(502, of(5, 5, 1), "BDAT not supported (no CHUNKING), closing connection").closing();
     /** RFC 1870 section 6.1. */
     public static final SmtpReply MESSAGE_TOO_BIG = SmtpReply.of(552, of(5, 3, 4), "Message size exceeds fixed maximum message size");
 
@@ -98,6 +106,25 @@ public final class Replies {
 
     public static SmtpReply goodbye(String hostname) {
         return SmtpReply.of(221, of(2, 0, 0), hostname + " closing connection").closing();
+    }
+
+    // Timeouts (RFC 5321 section 4.5.3.2): 421 names the server and closes (section 4.2.3, 3.8);
+    // 4.4.2 is "bad connection", which includes a timeout (RFC 3463).
+
+    /** No input for the idle timeout (RFC 5321 section 4.5.3.2.7). */
+    public static SmtpReply idleTimeout(String hostname) {
+        return SmtpReply.of(421, of(4, 4, 2), hostname + " Idle timeout, closing connection").closing();
+    }
+
+    /** A command line was started but not finished within the per-command deadline. */
+    public static SmtpReply commandTimeout(String hostname) {
+        return SmtpReply.of(421, of(4, 4, 2), hostname + " Command timeout, closing connection").closing();
+    }
+
+    /** Message data arrived slower than the minimum data rate; the message is not accepted. */
+    public static SmtpReply dataTimeout(String hostname) {
+        return SmtpReply.of(421, of(4, 4, 2), hostname + " Data timeout, message not accepted; closing connection")
+                .closing();
     }
 
     public static SmtpReply queued(String queueId) {

@@ -28,6 +28,12 @@ public enum Verb {
     STARTTLS(false, true),
     /** RFC 4954 section 4, with one exception for an initial response: see {@link Command#endsGroup()}. */
     AUTH(false, true),
+    /**
+     * RFC 3030 CHUNKING, not offered. Recognised only to refuse it and close (see
+     * {@link Replies#BDAT_NOT_OFFERED}); it does not end a group, so a chunk sent right behind it
+     * gets that reply rather than a pipelining violation.
+     */
+    BDAT(false, false),
     /** Anything else, including non-SMTP traffic. */
     UNKNOWN(false, false);
 

@@ -49,6 +49,9 @@ import java.util.Optional;
  *                              {message-id} stands for a Message-ID the relay made for that message
  *   = mail-from addr           the envelope sender of the last queued message ("" for the null sender)
  *   ! break-queue              the spool's queue directory becomes unusable (commits fail)
+ *   ! idle-timeout             the transport's timers fired: no input for the idle timeout, a command
+ *   ! command-timeout          line not finished within its deadline, message data below the minimum
+ *   ! data-too-slow            rate; the session's reply is checked as usual
  * </pre>
  */
 public final class DialogueRunner {
@@ -195,6 +198,13 @@ public final class DialogueRunner {
                 assertThat(describe(last.reply())).as(where).startsWith(line.substring(2));
             } else if (line.startsWith("! tls ")) {
                 session.onTlsEstablished(line.substring(6).trim(), "TLS_AES_128_GCM_SHA256");
+            } else if (line.equals("! idle-timeout")) {
+                last = resolve(session.onIdleTimeout());
+            } else if (line.equals("! command-timeout")) {
+                last = resolve(session.onCommandTimeout());
+            } else if (line.equals("! data-too-slow")) {
+                assertThat(last.next()).as(where + " (session expects data)").isEqualTo(Step.Next.DATA);
+                last = resolve(session.onDataTooSlow());
             } else if (line.equals("! break-queue")) {
                 // A plain file where the queue directory was: the rename into the queue fails.
                 try (var entries = java.nio.file.Files.list(spool.queueDir())) {

@@ -22,6 +22,8 @@ class CommandEndsGroupTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"MAIL FROM:<a@b>", "RCPT TO:<a@b>", "RSET", "HELP", "XYZZY",
+        // RFC 3030 section 2: a chunk follows BDAT at once; it is refused with 502, not as a violation.
+        "BDAT 10000000 LAST",
         // RFC 4954 section 4: PLAIN with an initial response completes in one round trip.
         "AUTH PLAIN AHByaW50ZXIAd3Jvbmc=", "auth plain AHByaW50ZXIAd3Jvbmc="})
     void mayBeFollowed(String line) throws Exception {

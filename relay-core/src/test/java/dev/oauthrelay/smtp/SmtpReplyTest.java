@@ -119,7 +119,10 @@ class SmtpReplyTest {
     @Test
     void repliesThatEndTheConnectionAreMarkedClosing() {
         assertThat(Replies.TOO_MANY_ERRORS.close()).isTrue();
-        assertThat(Replies.IDLE_TIMEOUT.close()).isTrue();
+        assertThat(Replies.idleTimeout("relay.example").close()).isTrue();
+        assertThat(Replies.commandTimeout("relay.example").close()).isTrue();
+        assertThat(Replies.dataTimeout("relay.example").close()).isTrue();
+        assertThat(Replies.BDAT_NOT_OFFERED.close()).isTrue();
         assertThat(Replies.SHUTTING_DOWN.close()).isTrue();
         assertThat(Replies.goodbye("relay.example").close()).isTrue();
         assertThat(Replies.OK.close()).isFalse();

@@ -3,7 +3,11 @@ package dev.oauthrelay.server.config;
 import dev.oauthrelay.auth.AuthThrottle;
 import java.time.Duration;
 
-/** Binds {@code relay.limits.auth-failures-per-session}, {@code relay.limits.greeting-delay} and {@code relay.auth-throttle}. */
+/**
+ * Binds {@code relay.limits.auth-failures-per-session}, {@code greeting-delay}, the slow-client
+ * limits ({@code command-timeout}, {@code min-data-rate}, {@code min-data-rate-window}) and
+ * {@code relay.auth-throttle}.
+ */
 final class ProtectionBinder {
 
     /** Longer would run into clients' greeting timeouts (RFC 5321 section 4.5.3.2.1 suggests 5 minutes, some use less). */
@@ -19,11 +23,26 @@ final class ProtectionBinder {
             limits.reject("greeting-delay", "a duration from 0s to 30s, such as 500ms", false);
             greeting = null;
         }
+        SlowClientLimits slowClients = slowClients(limits);
         AuthThrottle.Settings settings = throttle(throttle);
-        if (perSession == null || greeting == null || settings == null) {
+        if (perSession == null || greeting == null || slowClients == null || settings == null) {
             return null;
         }
-        return new ProtectionConfig(perSession, greeting, settings);
+        return new ProtectionConfig(perSession, greeting, slowClients, settings);
+    }
+
+    private static SlowClientLimits slowClients(Section l) {
+        Duration command = atLeastOneSecond(l, "command-timeout", "a duration of at least 1s, such as 5m");
+        Long rate = l.bytes("min-data-rate", "a size per second of 0 or more, such as 512 (bytes) or 1KiB (0: off)", true);
+        if (rate != null && rate < 0) {
+            l.reject("min-data-rate", "a size per second of 0 or more, such as 512 (bytes) or 1KiB (0: off)", false);
+            rate = null;
+        }
+        Duration window = atLeastOneSecond(l, "min-data-rate-window", "a duration of at least 1s, such as 5m");
+        if (command == null || rate == null || window == null) {
+            return null;
+        }
+        return new SlowClientLimits(command, rate, window);
     }
 
     private static AuthThrottle.Settings throttle(Section t) {

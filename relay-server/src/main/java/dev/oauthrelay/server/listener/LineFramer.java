@@ -30,6 +30,11 @@ final class LineFramer {
         this.maxLength = maxLength;
     }
 
+    /** Whether an over-long line is being dropped: it is still under way, though nothing is buffered. */
+    boolean discarding() {
+        return discarding;
+    }
+
     Frame next(ByteBuf in) {
         int lf = in.forEachByte(ByteProcessor.FIND_LF);
         if (discarding) {

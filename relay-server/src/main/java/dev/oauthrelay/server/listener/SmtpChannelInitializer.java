@@ -1,6 +1,7 @@
 package dev.oauthrelay.server.listener;
 
 import dev.oauthrelay.policy.Cidr;
+import dev.oauthrelay.server.config.SlowClientLimits;
 import dev.oauthrelay.session.SessionSettings;
 import dev.oauthrelay.session.SmtpSession;
 import dev.oauthrelay.session.TlsMode;
@@ -23,7 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Builds the pipeline of one accepted connection: connection limits, TLS for implicit-TLS
- * listeners, the idle timeout, then the SMTP handler with a fresh session.
+ * listeners, the idle timeout, then the SMTP handler with a fresh session and its slow-drip
+ * deadlines.
  *
  * <p>On a PROXY protocol listener only a trusted proxy may connect, and the pipeline starts as
  * just the header decoder and {@link ProxyHeaderHandler}; the rest (limits first, then TLS, in the
@@ -42,6 +44,7 @@ final class SmtpChannelInitializer extends ChannelInitializer<SocketChannel> {
     private final Duration idleTimeout;
     private final int maxLineLength;
     private final Duration greetingDelay;
+    private final SlowClientLimits slowClients;
     private final Function<InetSocketAddress, SmtpSession> sessions;
     private final io.netty.channel.group.ChannelGroup clients;
     /** Null: no PROXY protocol on this listener. */
@@ -50,7 +53,7 @@ final class SmtpChannelInitializer extends ChannelInitializer<SocketChannel> {
     /** @param trustedProxies null for a listener without the PROXY protocol */
     SmtpChannelInitializer(SessionSettings settings, ConnectionLimiter limiter, Supplier<SslContext> tls,
                            Duration idleTimeout, int maxLineLength, Duration greetingDelay,
-                           Function<InetSocketAddress, SmtpSession> sessions,
+                           SlowClientLimits slowClients, Function<InetSocketAddress, SmtpSession> sessions,
                            io.netty.channel.group.ChannelGroup clients, List<Cidr> trustedProxies) {
         this.trustedProxies = trustedProxies == null ? null : List.copyOf(trustedProxies);
         this.clients = clients;
@@ -60,6 +63,7 @@ final class SmtpChannelInitializer extends ChannelInitializer<SocketChannel> {
         this.idleTimeout = idleTimeout;
         this.maxLineLength = maxLineLength;
         this.greetingDelay = greetingDelay;
+        this.slowClients = slowClients;
         this.sessions = sessions;
     }
 
@@ -95,7 +99,10 @@ final class SmtpChannelInitializer extends ChannelInitializer<SocketChannel> {
         }
         // RFC 5321 section 4.5.3.2.7: a server should wait at least 5 minutes for the next command.
         p.addLast("idle", new IdleStateHandler(0, 0, idleTimeout.toMillis(), TimeUnit.MILLISECONDS));
+        // The idle timeout alone does not stop a client that trickles bytes: see InputDeadlines.
+        InputDeadlines deadlines = new InputDeadlines(slowClients.commandTimeout(), slowClients.minDataRate(),
+                slowClients.minDataRateWindow());
         p.addLast("smtp", new SmtpConnectionHandler(sessions.apply(client), maxLineLength, tls, implicit,
-                greetingDelay));
+                greetingDelay, deadlines));
     }
 }

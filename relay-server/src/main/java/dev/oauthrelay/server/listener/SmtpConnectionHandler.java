@@ -18,6 +18,7 @@ import io.netty.handler.timeout.IdleStateEvent;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -32,6 +33,7 @@ import org.slf4j.LoggerFactory;
  * {@link Step} says. It owns the inbound buffer so it can stop in the middle of pipelined input
  * while blocking work runs, and so it is the one place that sees a client sending ahead of a
  * reply it must wait for: before the greeting, or after a command that ends a pipelined group.
+ * It also keeps the slow-drip deadlines ({@link InputDeadlines}) with one timer on the event loop.
  */
 final class SmtpConnectionHandler extends ChannelInboundHandlerAdapter {
 
@@ -42,6 +44,7 @@ final class SmtpConnectionHandler extends ChannelInboundHandlerAdapter {
     private final Supplier<SslContext> tls;
     private final boolean implicitTls;
     private final Duration greetingDelay;
+    private final InputDeadlines deadlines;
     private ByteBuf buffer;
     private boolean greeted;
     private ScheduledFuture<?> pendingGreeting;
@@ -49,20 +52,24 @@ final class SmtpConnectionHandler extends ChannelInboundHandlerAdapter {
     private boolean closing;
     private boolean draining;
     private boolean drainForced;
+    /** Runs deadlineReached(); created with the channel. */
+    private EarliestTimer deadlineTimer;
 
     SmtpConnectionHandler(SmtpSession session, int maxLineLength, Supplier<SslContext> tls, boolean implicitTls,
-                          Duration greetingDelay) {
+                          Duration greetingDelay, InputDeadlines deadlines) {
         this.session = session;
         this.framer = new LineFramer(maxLineLength);
         this.tls = tls;
         this.implicitTls = implicitTls;
         this.greetingDelay = greetingDelay;
+        this.deadlines = deadlines;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         buffer = ctx.alloc().buffer(1024);
         session.opened();
+        deadlineTimer = new EarliestTimer(ctx.executor(), () -> deadlineReached(ctx));
         if (!implicitTls) {
             scheduleGreeting(ctx);
         }
@@ -129,16 +136,24 @@ final class SmtpConnectionHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** Works through buffered input until it runs out, the session waits, or the connection closes. */
+    /** Works through buffered input, then sets the slow-drip deadlines for what is left. */
     private void process(ChannelHandlerContext ctx) {
+        processInput(ctx);
+        watchInput(ctx);
+    }
+
+    /** Works through buffered input until it runs out, the session waits, or the connection closes. */
+    private void processInput(ChannelHandlerContext ctx) {
         while (!paused && !closing && buffer.isReadable()) {
             if (session.receivingData()) {
                 ByteBuffer nio = buffer.nioBuffer();
                 Optional<Step> step = session.onData(nio);
                 buffer.skipBytes(nio.position());
+                deadlines.dataReceived(System.nanoTime(), nio.position());
                 if (step.isEmpty()) {
                     return;
                 }
+                deadlines.dataEnded();
                 handle(ctx, step.get());
                 continue;
             }
@@ -148,6 +163,9 @@ final class SmtpConnectionHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             Frame frame = framer.next(buffer);
+            if (!(frame instanceof Frame.NeedMore)) {
+                deadlines.lineEnded();
+            }
             if (frame instanceof Frame.Line line) {
                 if (buffer.isReadable() && session.endsGroup(line.bytes())) {
                     pipeliningViolation(ctx);
@@ -159,6 +177,45 @@ final class SmtpConnectionHandler extends ChannelInboundHandlerAdapter {
             } else {
                 return;
             }
+        }
+    }
+
+    /**
+     * Starts or stops the slow-drip deadlines for what is left in the buffer, and keeps one timer
+     * on the event loop for the earliest of them (no thread waits). While the session waits for
+     * blocking work or a TLS handshake the client cannot be blamed, so a partial line gets a
+     * fresh deadline when reading resumes.
+     */
+    private void watchInput(ChannelHandlerContext ctx) {
+        if (closing || paused) {
+            deadlines.lineEnded();
+            deadlineTimer.cancel();
+            return;
+        }
+        long now = System.nanoTime();
+        if (!session.receivingData()) {
+            if (buffer.isReadable() || framer.discarding()) {
+                deadlines.lineStarted(now);
+            } else {
+                deadlines.lineEnded();
+            }
+        }
+        OptionalLong next = deadlines.nextCheck();
+        if (next.isPresent()) {
+            deadlineTimer.runWithin(next.getAsLong() - now);
+        } else {
+            deadlineTimer.cancel();
+        }
+    }
+
+    private void deadlineReached(ChannelHandlerContext ctx) {
+        if (closing || paused || !ctx.channel().isActive()) {
+            return;
+        }
+        switch (deadlines.check(System.nanoTime())) {
+            case COMMAND_TOO_SLOW -> handle(ctx, session.onCommandTimeout());
+            case DATA_TOO_SLOW -> handle(ctx, session.onDataTooSlow());
+            case IN_TIME -> watchInput(ctx);
         }
     }
 
@@ -189,7 +246,11 @@ final class SmtpConnectionHandler extends ChannelInboundHandlerAdapter {
                 ctx.flush();
             }
             case START_TLS -> startTls(ctx, respond.reply());
-            case COMMAND, DATA -> write(ctx, respond.reply());
+            case COMMAND -> write(ctx, respond.reply());
+            case DATA -> {
+                write(ctx, respond.reply());
+                deadlines.dataStarted(System.nanoTime()); // the grace period starts with the 354
+            }
         }
     }
 
@@ -286,6 +347,9 @@ final class SmtpConnectionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         cancelGreeting();
+        if (deadlineTimer != null) {
+            deadlineTimer.cancel();
+        }
         session.onClose();
         if (buffer != null) {
             buffer.release();

@@ -87,6 +87,7 @@ public final class SmtpServer implements AutoCloseable {
                 SmtpChannelInitializer init = new SmtpChannelInitializer(settings, server.limiter,
                         listener.legacyTls() ? legacyTls : tls,
                         limits.idleTimeout(), limits.maxLineLength(), protection.greetingDelay(),
+                        protection.slowClients(),
                         remote -> new SmtpSession(settings, remote.getAddress(), policy, spool, blocking, clock, guard,
                                 events),
                         server.clients, listener.proxyProtocol() ? config.trustedProxies() : null);

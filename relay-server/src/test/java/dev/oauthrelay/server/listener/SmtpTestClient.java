@@ -140,6 +140,11 @@ public final class SmtpTestClient implements AutoCloseable {
         }
     }
 
+    /** Whether the server has sent bytes not read yet (does not block; for plaintext connections). */
+    public boolean hasInput() throws IOException {
+        return in.available() > 0;
+    }
+
     /** True once the server has closed the connection (reads EOF). */
     public boolean closedByServer() throws IOException {
         try {

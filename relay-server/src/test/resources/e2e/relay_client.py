@@ -14,8 +14,8 @@ def tls_context():
     return ctx
 
 
-class RecordingSMTP(smtplib.SMTP):
-    """smtplib.SMTP that remembers the reply to DATA, which sendmail() does not return."""
+class RecordingMixin:
+    """Remembers the reply to DATA, which sendmail() does not return."""
 
     data_reply = None
 
@@ -29,6 +29,14 @@ class RecordingSMTP(smtplib.SMTP):
         if code != 250 or not match:
             raise RuntimeError("unexpected reply to DATA: %r" % (self.data_reply,))
         return match.group(1).decode("ascii")
+
+
+class RecordingSMTP(RecordingMixin, smtplib.SMTP):
+    """smtplib.SMTP that remembers the reply to DATA."""
+
+
+class RecordingSMTP_SSL(RecordingMixin, smtplib.SMTP_SSL):
+    """smtplib.SMTP_SSL (implicit TLS) that remembers the reply to DATA."""
 
 
 def connect_starttls(port, user, password, helo="python-e2e", timeout=120):

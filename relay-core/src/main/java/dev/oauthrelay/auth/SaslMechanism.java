@@ -43,14 +43,17 @@ public sealed interface SaslMechanism permits SaslPlain, SaslLogin {
 
     /** RFC 4954 section 4: a client answers "*" to cancel the exchange. */
     static boolean isCancel(String line) {
-        return line.equals("*");
+        return withoutTrailingBlanks(line).equals("*");
     }
 
     /**
      * Decodes base64 text to UTF-8, or returns null if it is not valid. Padding is optional:
      * several device firmwares leave it off. RFC 4954 section 4: "=" is an empty response.
+     * Trailing blanks (SP, HTAB) are ignored, as on command lines: some firmwares pad their SASL
+     * responses, and a blank is never part of base64, so nothing valid changes meaning.
      */
-    static String decode(String base64) {
+    static String decode(String line) {
+        String base64 = withoutTrailingBlanks(line);
         if (base64.equals("=")) {
             return "";
         }
@@ -63,6 +66,14 @@ public sealed interface SaslMechanism permits SaslPlain, SaslLogin {
         } catch (IllegalArgumentException | CharacterCodingException e) {
             return null;
         }
+    }
+
+    private static String withoutTrailingBlanks(String line) {
+        int end = line.length();
+        while (end > 0 && (line.charAt(end - 1) == ' ' || line.charAt(end - 1) == '\t')) {
+            end--;
+        }
+        return line.substring(0, end);
     }
 
     static SaslStep malformed() {

@@ -298,10 +298,11 @@ public final class SmtpSession {
         return new Step.Respond(Replies.READY_FOR_TLS, Step.Next.START_TLS);
     }
 
-    // RFC 4954 section 4.
+    // RFC 4954 section 4. AUTH is an ESMTP extension, but old printers and scanners send it after
+    // HELO (they never say EHLO); like Postfix, the relay accepts it after either greeting.
     private Step auth(Command c) {
-        if (helo == null || !esmtp) {
-            return error(Replies.BAD_SEQUENCE.withText("Send EHLO first"));
+        if (helo == null) {
+            return error(Replies.HELO_FIRST);
         }
         if (authenticated != null) {
             return error(Replies.ALREADY_AUTHENTICATED);

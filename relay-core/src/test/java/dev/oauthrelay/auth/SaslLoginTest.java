@@ -67,7 +67,19 @@ class SaslLoginTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"!!!!", "cHJpbnRlcg===", "cHJp bnRlcg==", "A", "cHJpbnRlcg==\r\n", "cHJpbnRlcg-_"})
+    @ValueSource(strings = {"cHJpbnRlcg== ", "cHJpbnRlcg\t", "cHJpbnRlcg==  \t "})
+    void trailingBlanksAfterTheBase64AreIgnoredAtEitherPrompt(String line) {
+        SaslLogin login = new SaslLogin();
+        assertThat(wire(login.start(null))).isEqualTo("334 VXNlcm5hbWU6\r\n");
+        assertThat(wire(login.next(line))).isEqualTo("334 UGFzc3dvcmQ6\r\n");
+        assertThat(login.next(b64("s3cret") + " ")).isEqualTo(new SaslStep.Credentials("printer", "s3cret"));
+        SaslLogin cancelled = new SaslLogin();
+        cancelled.start(null);
+        assertFailure(cancelled.next("* "), 501, CANCELLED);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"!!!!", "cHJpbnRlcg===", " cHJpbnRlcg==", "\tcHJpbnRlcg==", "cHJp bnRlcg==", "A", "cHJpbnRlcg==\r\n", "cHJpbnRlcg-_"})
     void invalidBase64Is501AtEitherPrompt(String line) {
         SaslLogin atUser = new SaslLogin();
         atUser.start(null);

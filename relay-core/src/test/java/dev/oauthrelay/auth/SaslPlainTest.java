@@ -63,6 +63,13 @@ class SaslPlainTest {
     }
 
     @Test
+    void trailingBlanksAfterTheResponseAreIgnored() {
+        SaslPlain plain = new SaslPlain();
+        plain.start(null);
+        assertThat(plain.next(b64("\0printer\0s3cret") + " \t")).isEqualTo(new SaslStep.Credentials("printer", "s3cret"));
+    }
+
+    @Test
     void authzidOtherThanTheAuthcidIsAnAuthenticationFailure() {
         assertFailure(new SaslPlain().start(b64("admin\0printer\0s3cret")), 535, EnhancedStatus.of(5, 7, 8));
         assertFailure(new SaslPlain().start(b64("Printer\0printer\0s3cret")), 535, EnhancedStatus.of(5, 7, 8));
@@ -112,7 +119,7 @@ class SaslPlainTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"!!!!", "AHByaW50ZXIAczNjcmV0*", "AHByaW50ZXIA czNjcmV0", "A", "AHByaW50ZXIAczNjcmV0===",
-        "AHByaW50ZXIAczNjcmV0\t", "AHBy=aW50ZXIAczNjcmV0", "ÄHByaW50ZXIAczNjcmV0", "AHByaW50ZXIAczNjcmV0\r\n",
+        "\tAHByaW50ZXIAczNjcmV0", "AHBy=aW50ZXIAczNjcmV0", "ÄHByaW50ZXIAczNjcmV0", "AHByaW50ZXIAczNjcmV0\r\n",
         "AHByaW50ZXIAczNjcmV0-_"})
     void invalidBase64Is501(String line) {
         assertFailure(new SaslPlain().start(line), 501, MALFORMED);

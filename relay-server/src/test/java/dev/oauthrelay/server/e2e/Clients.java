@@ -22,12 +22,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Real SMTP clients (swaks, curl, Python's smtplib) and the launcher's other commands, run as
+ * Real SMTP clients (swaks, curl, msmtp, Python's smtplib) and the launcher's other commands, run as
  * processes with a timeout. Output goes to files, so a chatty client never blocks on a full pipe.
  */
-final class Clients {
+public final class Clients {
 
-    static final Duration TIMEOUT = Duration.ofSeconds(120);
+    public static final Duration TIMEOUT = Duration.ofSeconds(120);
 
     private static final Pattern QUEUED = Pattern.compile("queued as ([0-9A-Z]{16})\\b");
 
@@ -35,21 +35,21 @@ final class Clients {
     }
 
     /** What a client printed, and how it ended. */
-    record Result(List<String> command, int exitCode, String stdout, String stderr) {
+    public record Result(List<String> command, int exitCode, String stdout, String stderr) {
 
         /** Every queue id from a {@code 250 ... queued as <ID>} reply in the output, in order. */
-        List<String> queueIds() {
+        public List<String> queueIds() {
             return queueIdsIn(stdout + "\n" + stderr);
         }
 
         /** The single queue id in the output; fails unless there is exactly one. */
-        String queueId() {
+        public String queueId() {
             List<String> ids = queueIds();
             assertThat(ids).as("queue ids in the client output%n%s", this).hasSize(1);
             return ids.get(0);
         }
 
-        String output() {
+        public String output() {
             return stdout + stderr;
         }
 
@@ -69,21 +69,33 @@ final class Clients {
         return ids;
     }
 
-    static Result swaks(String... args) {
+    public static Result swaks(String... args) {
         List<String> cmd = new ArrayList<>(List.of("swaks", "--timeout", "60"));
         cmd.addAll(List.of(args));
         return run(cmd, null);
     }
 
     /** curl with {@code -v}: the SMTP replies, and so the queue id, appear only in its verbose output. */
-    static Result curl(String... args) {
+    public static Result curl(String... args) {
         List<String> cmd = new ArrayList<>(List.of("curl", "-sS", "-v", "--max-time", "60"));
         cmd.addAll(List.of(args));
         return run(cmd, null);
     }
 
+    /**
+     * msmtp (Debian package msmtp) sending {@code message} from standard input, configured only by
+     * {@code args} ({@code -C /dev/null}: no configuration file). With {@code --debug} it prints the
+     * whole dialogue, so the queue id is in its output. Left to itself it adds a Date and a
+     * Message-ID to a message without them (set_date_header, set_msgid_header).
+     */
+    public static Result msmtp(byte[] message, String... args) {
+        List<String> cmd = new ArrayList<>(List.of("msmtp", "-C", "/dev/null", "--debug", "--timeout=60"));
+        cmd.addAll(List.of(args));
+        return run(cmd, message);
+    }
+
     /** Runs a script from {@code src/test/resources/e2e/} with python3 (unbuffered). */
-    static Result python(String script, String... args) {
+    public static Result python(String script, String... args) {
         return run(pythonCommand(script, args), null);
     }
 
@@ -94,11 +106,11 @@ final class Clients {
     }
 
     /** A device fixture from {@code src/test/resources/devices/}. */
-    static Path fixture(String name) {
+    public static Path fixture(String name) {
         return resource("/devices/" + name);
     }
 
-    static byte[] fixtureBytes(String name) {
+    public static byte[] fixtureBytes(String name) {
         try {
             return Files.readAllBytes(fixture(name));
         } catch (IOException e) {
@@ -118,7 +130,7 @@ final class Clients {
     }
 
     /** Runs a command to completion (killed after {@link #TIMEOUT}); {@code stdin} may be null. */
-    static Result run(List<String> cmd, byte[] stdin) {
+    public static Result run(List<String> cmd, byte[] stdin) {
         Path out = null;
         Path err = null;
         try {

@@ -31,7 +31,7 @@ public final class QueuedMessages {
     }
 
     /** A queued message: envelope, the relay's Received header, and the client's message. */
-    record Copy(Envelope envelope, String receivedHeader, byte[] body) {
+    public record Copy(Envelope envelope, String receivedHeader, byte[] body) {
     }
 
     /** As {@link Copy}, with the client's message only as size and SHA-256 (for large messages). */
@@ -47,7 +47,7 @@ public final class QueuedMessages {
         }
     }
 
-    static Copy read(Path dataDir, String id) {
+    public static Copy read(Path dataDir, String id) {
         try {
             StoredMessage stored = Spool.open(dataDir).read(QueueId.parse(id));
             try (InputStream in = new BufferedInputStream(stored.openBody())) {

@@ -242,8 +242,21 @@ public final class RelayProcess implements AutoCloseable {
         return t;
     }
 
+    /**
+     * The port of a listener, from its log line. {@link #start()} waits for the standard three;
+     * one added by extra configuration may be logged a moment later, so it is waited for here.
+     */
     public int port(String listener) {
         Integer port = ports.get(listener);
+        if (port == null && isAlive()) {
+            try {
+                await("listener " + listener).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+                        .until(() -> ports.containsKey(listener) || !isAlive());
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                // reported below, with the relay's output
+            }
+            port = ports.get(listener);
+        }
         if (port == null) {
             throw new IllegalStateException("no port known for listener " + listener + "; output:\n" + output);
         }

@@ -35,20 +35,41 @@ public final class OpenSslCli {
      * Connects to 127.0.0.1:{@code port}, with {@code -starttls smtp} if {@code starttls}, using
      * the version flag ({@code -tls1}, {@code -tls1_1}, ...) and cipher list, and behaves like a
      * polite SMTP client once TLS is up: waits for the greeting (implicit TLS), sends {@code EHLO x},
-     * waits for its last line, sends {@code QUIT} and waits for the server to close. One command
-     * at a time, as RFC 2920 asks of EHLO and QUIT.
+     * waits for its reply, sends {@code QUIT} and waits for the server to close. One command at a
+     * time, as RFC 2920 asks of EHLO and QUIT.
      */
     public static Result sClient(int port, boolean starttls, String versionFlag, String ciphers) {
-        List<String> cmd = new ArrayList<>(List.of("openssl", "s_client", "-connect", "127.0.0.1:" + port,
-                versionFlag, "-cipher", ciphers + ":@SECLEVEL=0", "-brief", "-crlf", "-ign_eof", "-nocommands"));
-        if (starttls) {
-            cmd.addAll(List.of("-starttls", "smtp", "-name", "openssl.test"));
+        try (Session s = Session.open(port, starttls, versionFlag, ciphers)) {
+            if (s.awaitReady() && s.command("EHLO x").startsWith("250")) {
+                s.command("QUIT");
+            }
+            return s.finish();
         }
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            StringBuffer output = new StringBuffer();
-            Thread reader = new Thread(() -> {
-                try (var in = p.getInputStream()) {
+    }
+
+    /**
+     * An SMTP session through {@code openssl s_client}: the test writes exact bytes (no
+     * {@code -crlf} translation, so message data goes through unchanged) and reads whole replies,
+     * waiting for each like a real client. Closing it kills s_client if it is still running.
+     */
+    public static final class Session implements AutoCloseable {
+
+        private static final Pattern REPLY_LINE = Pattern.compile("^(\\d{3})([ -])(.*)$");
+        private static final long WAIT_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+        private final Process process;
+        private final boolean starttls;
+        private final StringBuffer output = new StringBuffer();
+        private final Thread reader;
+        private final java.io.OutputStream stdin;
+        private int consumed;
+
+        private Session(Process process, boolean starttls) {
+            this.process = process;
+            this.starttls = starttls;
+            this.stdin = process.getOutputStream();
+            this.reader = new Thread(() -> {
+                try (var in = process.getInputStream()) {
                     byte[] buf = new byte[4096];
                     for (int n; (n = in.read(buf)) > 0; ) {
                         output.append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
@@ -58,50 +79,132 @@ public final class OpenSslCli {
                 }
             }, "s_client-output");
             reader.start();
-            try (var stdin = p.getOutputStream()) {
-                // After STARTTLS the server sends nothing until the client speaks (RFC 3207
-                // section 4.2); with implicit TLS the client waits for the greeting.
-                String ready = starttls ? "Protocol version: " : "\n220 ";
-                if (awaitText(p, output, ready, 0)) {
-                    // s_client may still print a line left from the exchange before TLS ("250
-                    // STARTTLS"); the EHLO reply is the multi-line one that follows.
-                    int sent = output.length();
-                    stdin.write("EHLO x\n".getBytes(StandardCharsets.US_ASCII));
-                    stdin.flush();
-                    if (awaitText(p, output, "250-", sent)
-                            && awaitText(p, output, "\n250 ", output.indexOf("250-", sent))) {
-                        stdin.write("QUIT\n".getBytes(StandardCharsets.US_ASCII));
-                        stdin.flush();
+        }
+
+        /** Starts s_client (see {@link OpenSslCli#sClient} for the arguments). */
+        public static Session open(int port, boolean starttls, String versionFlag, String ciphers) {
+            List<String> cmd = new ArrayList<>(List.of("openssl", "s_client", "-connect", "127.0.0.1:" + port,
+                    versionFlag, "-cipher", ciphers + ":@SECLEVEL=0", "-brief", "-ign_eof", "-nocommands"));
+            if (starttls) {
+                cmd.addAll(List.of("-starttls", "smtp", "-name", "openssl.test"));
+            }
+            try {
+                return new Session(new ProcessBuilder(cmd).redirectErrorStream(true).start(), starttls);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot run openssl (Debian package openssl)", e);
+            }
+        }
+
+        /**
+         * Waits until TLS is up and the client may speak: after STARTTLS the server sends nothing
+         * until the client does (RFC 3207 section 4.2); with implicit TLS, until the greeting.
+         * False if s_client ended first (a failed handshake).
+         */
+        public boolean awaitReady() {
+            if (starttls) {
+                int at = awaitText("Protocol version: ", 0);
+                if (at >= 0) {
+                    consumed = at;
+                }
+                return at >= 0;
+            }
+            return reply() != null;
+        }
+
+        /** Sends {@code line} and CRLF, and returns the reply (lines joined with "\n"), or "" if none came. */
+        public String command(String line) {
+            send((line + "\r\n").getBytes(StandardCharsets.UTF_8));
+            String reply = reply();
+            return reply == null ? "" : reply;
+        }
+
+        public void send(byte[] bytes) {
+            try {
+                stdin.write(bytes);
+                stdin.flush();
+            } catch (IOException e) {
+                throw new UncheckedIOException("s_client is gone:\n" + output, e);
+            }
+        }
+
+        /**
+         * The next complete reply after what was read so far, or null if s_client ended or 30
+         * seconds passed first. Lines that are no SMTP reply (s_client's own) are skipped, and so
+         * is the last line of the EHLO reply before STARTTLS, which s_client prints once TLS is up.
+         */
+        public String reply() {
+            long deadline = System.nanoTime() + WAIT_NANOS;
+            while (true) {
+                String text = output.substring(consumed);
+                List<String> lines = new ArrayList<>();
+                int p = 0;
+                for (int nl; (nl = text.indexOf('\n', p)) >= 0; p = nl + 1) {
+                    String l = text.substring(p, nl).replace("\r", "");
+                    Matcher m = REPLY_LINE.matcher(l);
+                    if (!m.matches() || lines.isEmpty() && l.equals("250 STARTTLS")) {
+                        continue;
+                    }
+                    lines.add(l);
+                    if (m.group(2).equals(" ")) {
+                        consumed += nl + 1;
+                        return String.join("\n", lines);
                     }
                 }
-            } catch (IOException closed) {
-                // s_client ended early (failed handshake): its output says why
+                if (!process.isAlive() && output.length() == consumed + text.length() || System.nanoTime() > deadline) {
+                    return null;
+                }
+                pause();
             }
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new AssertionError("openssl s_client did not finish: " + output);
-            }
-            reader.join(10_000);
-            String text = output.toString();
-            return new Result(p.exitValue(), text, group(PROTOCOL, text), group(CIPHER, text));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot run openssl (Debian package openssl)", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
         }
-    }
 
-    /** Waits until {@code text} appears after {@code from} in the output; false if the process ended first. */
-    private static boolean awaitText(Process p, StringBuffer output, String text, int from) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (output.indexOf(text, Math.max(from, 0)) < 0) {
-            if (!p.isAlive() || System.nanoTime() > deadline) {
-                return output.indexOf(text, Math.max(from, 0)) >= 0;
+        /** Closes s_client's input and waits for it to end (after QUIT the server closes). */
+        public Result finish() {
+            try {
+                stdin.close();
+            } catch (IOException ignored) {
+                // already gone
             }
-            Thread.sleep(10);
+            try {
+                if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                    throw new AssertionError("openssl s_client did not finish: " + output);
+                }
+                reader.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+            String text = output.toString();
+            return new Result(process.exitValue(), text, group(PROTOCOL, text), group(CIPHER, text));
         }
-        return true;
+
+        /** The position of {@code text} in the output after {@code from}, once it is there; -1 if s_client ended first. */
+        private int awaitText(String text, int from) {
+            long deadline = System.nanoTime() + WAIT_NANOS;
+            while (output.indexOf(text, from) < 0) {
+                if (!process.isAlive() || System.nanoTime() > deadline) {
+                    return output.indexOf(text, from);
+                }
+                pause();
+            }
+            return output.indexOf(text, from);
+        }
+
+        private static void pause() {
+            try {
+                Thread.sleep(10); // polling the output of another process: there is nothing to wait on
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+
+        @Override
+        public void close() {
+            if (process.isAlive()) {
+                process.destroyForcibly();
+            }
+        }
     }
 
     /** Just the handshake, with a server that speaks no SMTP: s_client leaves once it is done. */

@@ -74,8 +74,8 @@ public final class AuditLog implements RelayEvents {
         message("deferred", envelope)
                 .addKeyValue("attempt", attempt)
                 .addKeyValue("reason", reason)
-                .addKeyValue("retry-in", retryIn.toSeconds() + "s")
-                .addKeyValue("retry-at", clock.instant().plus(retryIn).truncatedTo(ChronoUnit.SECONDS).toString())
+                .addKeyValue("retry-in", retryIn.toMillis() + "ms")
+                .addKeyValue("retry-at", clock.instant().plus(retryIn).truncatedTo(ChronoUnit.MILLIS).toString())
                 .log();
     }
 

@@ -89,7 +89,7 @@ class AuditLogTest {
         assertThat(deferred).containsEntry("id", "01J0ZK3V8Q4M7XR2").containsEntry("message-id", "<scan-1@mfp>")
                 .containsEntry("size", 1234L).containsEntry("attempt", 1)
                 .containsEntry("reason", "432 4.3.2 sender thread limit exceeded")
-                .containsEntry("retry-in", "90s").containsEntry("retry-at", "2026-11-29T06:01:30Z");
+                .containsEntry("retry-in", "90000ms").containsEntry("retry-at", "2026-11-29T06:01:30Z");
         assertThat(fields(lines.list.get(2))).containsEntry("message-id", "<scan-1@mfp>")
                 .containsEntry("attempts", 2).containsEntry("reply", "250 2.0.0 OK");
     }

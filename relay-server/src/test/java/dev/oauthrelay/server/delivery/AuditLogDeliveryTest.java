@@ -96,7 +96,7 @@ class AuditLogDeliveryTest extends DeliveryTestSupport {
                 .containsEntry("client", "127.0.0.1");
         assertThat((String) deferred.get("reason")).contains("451 4.7.500 Server busy");
         assertThat(Instant.parse((String) deferred.get("retry-at"))).isAfter(Instant.now().minusSeconds(60));
-        assertThat((String) deferred.get("retry-in")).matches("\\d+s");
+        assertThat((String) deferred.get("retry-in")).matches("\\d+ms");
         Map<String, Object> delivered = fields(lines.get(2));
         assertThat(delivered).containsEntry("attempts", 2).containsEntry("message-id", "<audited@printer.contoso.com>");
         assertThat((String) delivered.get("reply")).startsWith("250");

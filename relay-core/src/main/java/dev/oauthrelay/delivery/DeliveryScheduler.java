@@ -3,6 +3,7 @@ package dev.oauthrelay.delivery;
 import dev.oauthrelay.observe.RelayEvents;
 import dev.oauthrelay.crash.CrashPoint;
 import dev.oauthrelay.crash.CrashPoints;
+import dev.oauthrelay.diagnosis.ErrorExplainer;
 import dev.oauthrelay.spool.DeliveryState;
 import dev.oauthrelay.spool.Envelope;
 import dev.oauthrelay.spool.QueueId;
@@ -236,8 +237,8 @@ public final class DeliveryScheduler implements AutoCloseable {
         } catch (IOException e) {
             log.error("message {}: cannot write delivery state ({}); delivered recipients may be sent again", id, e.toString());
         }
-        log.info("deferred id={} mailbox={} attempt={} pending={} retry-in={}ms reason={}", id, env.mailbox(),
-                after.attempts(), after.pending().size(), delay.toMillis(), lastError);
+        log.info("deferred id={} mailbox={} attempt={} pending={} retry-in={}ms reason={}{}", id, env.mailbox(),
+                after.attempts(), after.pending().size(), delay.toMillis(), lastError, ErrorExplainer.forLog(lastError));
         events.messageDeferred(env, after.attempts(), lastError, delay);
         over(id, delay);
     }
@@ -278,7 +279,8 @@ public final class DeliveryScheduler implements AutoCloseable {
             } else {
                 failed.incrementAndGet();
                 String reply = state.recipients().get(state.failed().get(0)).reply();
-                log.warn("failed id={} mailbox={} failed-recipients={} {}", id, env.mailbox(), state.failed(), reply);
+                log.warn("failed id={} mailbox={} failed-recipients={} {}{}", id, env.mailbox(), state.failed(), reply,
+                        ErrorExplainer.forLog(reply));
                 events.messageFailed(env, state.attempts(), reply);
                 // Out of the queue first: if anything below fails, the message is not tried again,
                 // so no second notice can follow.

@@ -45,6 +45,8 @@ public final class ErrorExplainer {
                     "Sign in again, or exclude the relay's account from the Conditional Access sign-in frequency policy."),
             new Rule("AADSTS900382\\b", "AADSTS900382", "The token comes from another cloud than the service.",
                     "Set relay.oauth.authority and the upstream host for the same cloud (for example GCC High)."),
+            new Rule("AADSTS70011\\b", "AADSTS70011", "The requested scope is not valid for an app-only token.",
+                    "App-only tokens need <resource>/.default (https://outlook.office365.com/.default); check relay.oauth.scope."),
             new Rule("AADSTS\\d+", "AADSTS", "Entra ID refused to issue a token.",
                     "Look up the AADSTS code in the message; check the tenant id, client id and credential."),
             new Rule(status("5.7.139"), "5.7.139", "SMTP AUTH is disabled for the tenant or for this mailbox.",
@@ -76,6 +78,15 @@ public final class ErrorExplainer {
                             + " or SMTP AUTH is disabled for the mailbox (Set-CASMailbox -SmtpClientAuthenticationDisabled $false)."));
 
     private ErrorExplainer() {
+    }
+
+    /**
+     * The explanation to append to a log line that shows {@code errorText}:
+     * {@code "; likely cause: <problem> Fix: <fix>"}, or {@code ""} if the error is not recognised.
+     * The same words {@code relay check} and the status page show.
+     */
+    public static String forLog(String errorText) {
+        return explain(errorText).map(d -> "; likely cause: " + d.problem() + " Fix: " + d.fix()).orElse("");
     }
 
     /** The explanation of an error text (an upstream reply, an MSAL error message), if recognised. */

@@ -1,5 +1,6 @@
 package dev.oauthrelay.token;
 
+import dev.oauthrelay.diagnosis.ErrorExplainer;
 import dev.oauthrelay.observe.RelayEvents;
 import java.time.Clock;
 import java.time.Duration;
@@ -216,10 +217,11 @@ public final class CachingTokenProvider implements TokenProvider, AutoCloseable 
                 boolean haveValid = cached != null && cached.token().validAt(now);
                 if (haveValid) {
                     log.warn("Token refresh failed (attempt {}); still using the current token, valid until {};"
-                            + " retrying in {}: {}", consecutiveFailures, cached.token().expiresOn(), delay, lastError);
+                            + " retrying in {}: {}{}", consecutiveFailures, cached.token().expiresOn(), delay, lastError,
+                            ErrorExplainer.forLog(lastError));
                 } else {
-                    log.warn("Cannot obtain an access token (attempt {}); retrying in {}: {}",
-                            consecutiveFailures, delay, lastError);
+                    log.warn("Cannot obtain an access token (attempt {}); retrying in {}: {}{}",
+                            consecutiveFailures, delay, lastError, ErrorExplainer.forLog(lastError));
                 }
                 if (!closed) {
                     // Retry even without a valid token, so one is ready before the next message.

@@ -2,6 +2,7 @@ package dev.oauthrelay.diagnosis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -12,6 +13,7 @@ class ErrorExplainerTest {
             "AADSTS7000215: Invalid client secret provided. Ensure the secret being sent... | AADSTS7000215 | Secret ID",
             "invalid_client: AADSTS7000222: The provided client secret keys for app are expired. | AADSTS7000222 | new client secret",
             "AADSTS700016: Application with identifier 'x' was not found in the directory | AADSTS700016 | client-id",
+            "AADSTS70011: The provided request must include a 'scope' input parameter. | AADSTS70011 | /.default",
             "AADSTS50000: something else | AADSTS | AADSTS code",
             "535 5.7.3 Authentication unsuccessful [SN4PR0501CA0054.namprd05.prod.outlook.com] | 5.7.3 | Enterprise Application",
             "535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant. | 5.7.139 | Set-CASMailbox",
@@ -27,6 +29,15 @@ class ErrorExplainerTest {
             assertThat(d.code()).isEqualTo(code);
             assertThat(d.problem() + " " + d.fix()).contains(fixMentions);
         });
+    }
+
+    @Test
+    void aLogLineGetsTheSameWordsAsTheExplanation() {
+        String reply = "535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant.";
+        Diagnosis d = ErrorExplainer.explain(reply).orElseThrow();
+        assertThat(ErrorExplainer.forLog(reply)).isEqualTo("; likely cause: " + d.problem() + " Fix: " + d.fix());
+        assertThat(ErrorExplainer.forLog("250 2.0.0 OK")).isEmpty();
+        assertThat(ErrorExplainer.forLog(null)).isEmpty();
     }
 
     @ParameterizedTest

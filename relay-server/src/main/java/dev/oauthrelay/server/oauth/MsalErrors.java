@@ -5,33 +5,22 @@ import com.microsoft.aad.msal4j.MsalServiceException;
 import dev.oauthrelay.token.TokenUnavailableException;
 import java.io.IOException;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
 
 /**
  * Turns MSAL4J failures into a {@link TokenUnavailableException} whose message an operator can act
  * on: Entra's AADSTS code and description, or the network error. The secrets given to {@link
- * #redacting} are cut out of every message, in case a server or library ever echoes one.
+ * #redacting} are cut out of every message, in case a server or library ever echoes one. What a
+ * code means and how to fix it is not added here: {@code ErrorExplainer} says that wherever the
+ * error is shown (log, {@code relay check}, status page), so there is one translator.
  */
 final class MsalErrors {
 
-    private static final Pattern AADSTS = Pattern.compile("AADSTS(\\d+)");
     private static final Pattern JWT = Pattern.compile("eyJ[A-Za-z0-9_-]*\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*");
     private static final Pattern ACCESS_TOKEN_FIELD = Pattern.compile("(\"(?:access_token|refresh_token|id_token)\"\\s*:\\s*\")[^\"]*\"");
-
-    /** Hints for the codes admins hit most (see the operator guide). */
-    private static final Map<String, String> HINTS = Map.of(
-            "7000215", "the client secret is wrong: use the secret's Value, not its Secret ID",
-            "7000222", "the client secret has expired: create a new one in the app registration",
-            "700016", "the application (client) id is not registered in this tenant: check the client id and tenant id",
-            "700027", "the certificate is not registered on the app, or the private key does not match it",
-            "90002", "the tenant does not exist: check the tenant id",
-            "900382", "the token was requested from the wrong cloud: check the authority host",
-            "70011", "the scope is not valid: app-only tokens need <resource>/.default");
 
     private final List<String> secrets;
     private final String tokenEndpoint;
@@ -69,10 +58,6 @@ final class MsalErrors {
                 sb.append(" (HTTP ").append(status).append(')');
             }
             sb.append(": ").append(service.errorCode()).append(": ").append(oneLine(service.getMessage()));
-            Matcher m = AADSTS.matcher(String.valueOf(service.getMessage()));
-            if (m.find() && HINTS.containsKey(m.group(1))) {
-                sb.append(" [").append(HINTS.get(m.group(1))).append(']');
-            }
             return sb.toString();
         }
         Throwable network = networkCause(e);

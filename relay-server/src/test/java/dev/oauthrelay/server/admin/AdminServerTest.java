@@ -22,6 +22,7 @@ class AdminServerTest {
     private AdminServer start(Optional<String> token) throws Exception {
         AdminServer.Routes routes = new AdminServer.Routes()
                 .add("GET", "/hello", Access.OPEN, r -> Response.json("{\"name\":\"" + r.param("name").orElse("?") + "\"}"))
+                .add("GET", "/page", Access.OPEN, r -> Response.html("<!DOCTYPE html><title>t</title>"))
                 .add("POST", "/queue/*", Access.TOKEN, r -> Response.text(200, "retried " + r.rest()))
                 .add("GET", "/boom", Access.OPEN, r -> {
                     throw new IllegalStateException("secret detail");
@@ -56,6 +57,18 @@ class AdminServerTest {
         HttpResponse<String> wrongMethod = send(at("/hello").DELETE());
         assertThat(wrongMethod.statusCode()).isEqualTo(405);
         assertThat(wrongMethod.headers().firstValue("Allow")).hasValue("GET");
+    }
+
+    @Test
+    void htmlPagesMayLoadNothingButTheirInlineStyles() throws Exception {
+        start(Optional.of(TOKEN));
+        HttpResponse<String> page = send(at("/page"));
+        assertThat(page.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
+        assertThat(page.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(csp -> assertThat(csp)
+                .startsWith("default-src 'none'; style-src 'unsafe-inline'; img-src data:;")
+                .contains("frame-ancestors 'none'").doesNotContain("script-src"));
+        assertThat(page.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+        assertThat(send(at("/hello")).headers().firstValue("Content-Security-Policy")).as("not a page").isEmpty();
     }
 
     @Test

@@ -18,6 +18,7 @@ final class AdminRoutes {
         // Liveness: the process answers HTTP. Kubernetes restarts the pod when this fails.
         routes.add("GET", "/health/live", Access.OPEN, request -> Response.json("{\"status\":\"UP\"}"));
         dev.oauthrelay.server.inventory.DevicesRoute.register(routes, relay.devices());
+        dev.oauthrelay.server.status.StatusRoute.register(routes, relay, dev.oauthrelay.server.status.StatusRoute.NO_CHECKS);
         return routes;
     }
 }

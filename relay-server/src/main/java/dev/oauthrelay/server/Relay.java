@@ -203,6 +203,11 @@ public final class Relay implements AutoCloseable {
         return java.util.Optional.ofNullable(devices);
     }
 
+    /** The token cache, if delivery is configured. */
+    public java.util.Optional<dev.oauthrelay.token.CachingTokenProvider> tokens() {
+        return java.util.Optional.ofNullable(outbound).map(OutboundPath::tokens);
+    }
+
     /**
      * Stops: no new connections or delivery attempts; sessions may finish their message within
      * the grace period (then 421 4.3.2); deliveries in flight finish or stay queued.

@@ -1,0 +1,82 @@
+package dev.oauthrelay.server.status;
+
+import dev.oauthrelay.inventory.Device;
+import dev.oauthrelay.spool.QueueId;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the status page shows, gathered at one moment ({@link StatusCollector}) and rendered by
+ * {@link StatusPage}. Values from devices (HELO names, addresses, senders) are kept as received:
+ * escaping is the renderer's job.
+ *
+ * @param devices the inventory, most recently seen first; empty if {@code relay.inventory.enabled = false}
+ * @param moreDevices devices left out of {@code devices} to keep the page short
+ */
+public record StatusView(Instant asOf, Health health, Token token, Queue queue, Optional<List<Device>> devices,
+                         int moreDevices, List<DeadLetter> deadLetters) {
+
+    public StatusView {
+        devices = devices.map(List::copyOf);
+        deadLetters = List.copyOf(deadLetters);
+    }
+
+    /** The readiness checks: {@code up} when every required one is. */
+    public record Health(boolean up, List<Check> checks) {
+        public Health {
+            checks = List.copyOf(checks);
+        }
+    }
+
+    /** One readiness check and why it has its verdict. */
+    public record Check(String name, boolean up, boolean required, String reason) {
+    }
+
+    /**
+     * The access token cache.
+     *
+     * @param configured false when {@code relay.oauth} is not set: mail is queued, not delivered
+     * @param lastError  why the last fetch failed, if none has succeeded since
+     */
+    public record Token(boolean configured, Optional<Instant> validUntil, Optional<String> lastError) {
+        public static final Token NOT_CONFIGURED = new Token(false, Optional.empty(), Optional.empty());
+    }
+
+    /**
+     * The queue.
+     *
+     * @param queued       messages waiting for delivery
+     * @param oldest       when the oldest of them arrived
+     * @param scanned      how many (the oldest) had their delivery state read
+     * @param deferred     how many of those have had an attempt that did not finish them
+     * @param deferrals    the first of them, oldest first
+     * @param deadLettered messages in the dead-letter folder
+     */
+    public record Queue(int queued, Optional<Instant> oldest, int scanned, int deferred, List<Deferral> deferrals,
+                        int deadLettered) {
+        public Queue {
+            deferrals = List.copyOf(deferrals);
+        }
+    }
+
+    /** A queued message whose last attempt did not finish it. */
+    public record Deferral(QueueId id, Instant received, int attempts, Instant nextAttempt, String lastError,
+                           List<String> pending, boolean possibleDuplicate) {
+        public Deferral {
+            pending = List.copyOf(pending);
+        }
+    }
+
+    /**
+     * A message that failed for good, as its dead-letter report tells.
+     *
+     * @param failed each failed recipient with the upstream reply that decided it
+     */
+    public record DeadLetter(QueueId id, Instant received, String mailbox, String mailFrom, int attempts,
+                             java.util.Map<String, String> failed) {
+        public DeadLetter {
+            failed = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(failed));
+        }
+    }
+}

@@ -2,6 +2,7 @@ package dev.oauthrelay.server;
 
 import dev.oauthrelay.observe.RelayEvents;
 import dev.oauthrelay.policy.SubmissionPolicy;
+import dev.oauthrelay.server.admin.AdminAccessFiles;
 import dev.oauthrelay.server.admin.AdminServer;
 import dev.oauthrelay.server.config.RelayConfig;
 import dev.oauthrelay.server.config.TlsConfig;
@@ -46,6 +47,7 @@ public final class Relay implements AutoCloseable {
     private final java.time.Duration gracePeriod;
     /** Null when {@code relay.admin.enabled = false}. */
     private AdminServer admin;
+    private final dev.oauthrelay.delivery.QueueOperations queueOperations;
 
     private Relay(Spool spool, SmtpServer server, ExecutorService blocking, ScheduledExecutorService scheduler,
                   AutoCloseable tlsWatch, OutboundPath outbound, java.time.Duration gracePeriod) {
@@ -56,6 +58,8 @@ public final class Relay implements AutoCloseable {
         this.scheduler = scheduler;
         this.tlsWatch = tlsWatch;
         this.outbound = outbound;
+        this.queueOperations = outbound != null ? outbound.scheduler()
+                : dev.oauthrelay.delivery.QueueOperations.withoutDelivery(spool, Clock.systemUTC());
     }
 
     public static Relay start(RelayConfig config) throws Exception {
@@ -99,7 +103,9 @@ public final class Relay implements AutoCloseable {
             Relay relay = new Relay(spool, server, blocking, scheduler, watch, outbound, config.shutdownGracePeriod());
             if (config.admin().enabled()) {
                 try {
-                    relay.admin = AdminServer.start(config.admin(), AdminRoutes.of(relay));
+                    relay.admin = AdminServer.start(
+                            AdminAccessFiles.withToken(config.admin(), config.dataDir()), AdminRoutes.of(relay));
+                    AdminAccessFiles.writePort(config.dataDir(), relay.admin.port());
                 } catch (java.io.IOException | RuntimeException e) {
                     relay.close();
                     throw new java.io.IOException("cannot serve the admin HTTP port on " + config.admin().address()
@@ -185,6 +191,11 @@ public final class Relay implements AutoCloseable {
     /** The delivery scheduler, if delivery is configured. */
     public java.util.Optional<dev.oauthrelay.delivery.DeliveryScheduler> delivery() {
         return java.util.Optional.ofNullable(outbound).map(OutboundPath::scheduler);
+    }
+
+    /** What operators may do to the queue (the delivery scheduler owns it, if the relay delivers). */
+    public dev.oauthrelay.delivery.QueueOperations queueOperations() {
+        return queueOperations;
     }
 
     /**

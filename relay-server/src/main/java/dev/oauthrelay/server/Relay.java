@@ -47,6 +47,7 @@ public final class Relay implements AutoCloseable {
     private final java.time.Duration gracePeriod;
     /** Null when {@code relay.admin.enabled = false}. */
     private AdminServer admin;
+    private AdminAccessFiles adminAccess;
     private final dev.oauthrelay.delivery.QueueOperations queueOperations;
 
     private Relay(Spool spool, SmtpServer server, ExecutorService blocking, ScheduledExecutorService scheduler,
@@ -103,9 +104,9 @@ public final class Relay implements AutoCloseable {
             Relay relay = new Relay(spool, server, blocking, scheduler, watch, outbound, config.shutdownGracePeriod());
             if (config.admin().enabled()) {
                 try {
-                    relay.admin = AdminServer.start(
-                            AdminAccessFiles.withToken(config.admin(), config.dataDir()), AdminRoutes.of(relay));
-                    AdminAccessFiles.writePort(config.dataDir(), relay.admin.port());
+                    relay.adminAccess = AdminAccessFiles.prepare(config.admin(), config.dataDir());
+                    relay.admin = AdminServer.start(relay.adminAccess.config(), AdminRoutes.of(relay));
+                    relay.adminAccess.publishPort(relay.admin.port());
                 } catch (java.io.IOException | RuntimeException e) {
                     relay.close();
                     throw new java.io.IOException("cannot serve the admin HTTP port on " + config.admin().address()
@@ -207,6 +208,9 @@ public final class Relay implements AutoCloseable {
         log.info("stopping: no new connections; sessions have {} to finish", gracePeriod);
         if (admin != null) {
             admin.close();
+        }
+        if (adminAccess != null) {
+            adminAccess.close();
         }
         if (outbound != null) {
             outbound.stopScheduling();

@@ -27,8 +27,10 @@ import org.slf4j.LoggerFactory;
  *       user only. Whoever can read the data directory can read the spooled mail anyway, so is an
  *       operator.</li>
  * </ul>
+ * Both are removed when the relay stops (after a crash they stay behind, stale: the next start
+ * replaces them, and a stale token is accepted by nobody).
  */
-public final class AdminAccessFiles {
+public final class AdminAccessFiles implements AutoCloseable {
 
     public static final String TOKEN_FILE = "admin.token";
     public static final String PORT_FILE = "admin.port";
@@ -36,14 +38,45 @@ public final class AdminAccessFiles {
     private static final Logger log = LoggerFactory.getLogger(AdminAccessFiles.class);
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private AdminAccessFiles() {
+    private final Path dataDir;
+    private final AdminConfig config;
+
+    private AdminAccessFiles(Path dataDir, AdminConfig config) {
+        this.dataDir = dataDir;
+        this.config = config;
+    }
+
+    /** The admin configuration to serve with: {@link #prepare}'s, with a token. */
+    public AdminConfig config() {
+        return config;
     }
 
     /**
-     * The admin configuration to serve with: unchanged if it has a token (a token file of an
-     * earlier run is removed), else with a new random token, written to {@value #TOKEN_FILE}.
+     * Keeps a configured token (removing a token file of an earlier run), or generates one into
+     * {@value #TOKEN_FILE}.
      */
-    public static AdminConfig withToken(AdminConfig config, Path dataDir) throws IOException {
+    public static AdminAccessFiles prepare(AdminConfig config, Path dataDir) throws IOException {
+        return new AdminAccessFiles(dataDir, withToken(config, dataDir));
+    }
+
+    /** Tells the CLI the port the admin server is bound to. */
+    public void publishPort(int port) throws IOException {
+        write(dataDir.resolve(PORT_FILE), port + "\n", new FileAttribute<?>[0]);
+    }
+
+    /** Removes both files: the relay stops serving the admin port. */
+    @Override
+    public void close() {
+        for (String name : new String[] {PORT_FILE, TOKEN_FILE}) {
+            try {
+                Files.deleteIfExists(dataDir.resolve(name));
+            } catch (IOException e) {
+                log.warn("cannot remove {}: {}", dataDir.resolve(name), e.toString());
+            }
+        }
+    }
+
+    private static AdminConfig withToken(AdminConfig config, Path dataDir) throws IOException {
         Path file = dataDir.resolve(TOKEN_FILE);
         if (config.token().isPresent()) {
             Files.deleteIfExists(file);
@@ -56,10 +89,6 @@ public final class AdminAccessFiles {
         log.info("relay.admin.token is unset: the admin port accepts the token generated into {} (readable by"
                 + " this user only) for this run", file.toAbsolutePath());
         return new AdminConfig(config.enabled(), config.address(), config.port(), Optional.of(token));
-    }
-
-    public static void writePort(Path dataDir, int port) throws IOException {
-        write(dataDir.resolve(PORT_FILE), port + "\n", new FileAttribute<?>[0]);
     }
 
     /** The token a running relay generated, if there is one. */

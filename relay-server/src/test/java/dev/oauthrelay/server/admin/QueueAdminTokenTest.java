@@ -67,6 +67,11 @@ class QueueAdminTokenTest {
         assertThat((String) retry.json().get("message")).contains("does not deliver");
         assertThat(operator.delete("/queue/" + id).status()).isEqualTo(200);
         assertThat(relay.spool().queued()).isEmpty();
+
+        relay.close();
+        relay = null;
+        assertThat(tokenFile).as("withdrawn when the relay stops").doesNotExist();
+        assertThat(data.resolve(AdminAccessFiles.PORT_FILE)).doesNotExist();
     }
 
     @Test

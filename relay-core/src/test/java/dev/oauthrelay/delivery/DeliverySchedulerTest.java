@@ -4,60 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.oauthrelay.spool.DeliveryState;
-import dev.oauthrelay.spool.Envelope;
 import dev.oauthrelay.spool.QueueId;
-import dev.oauthrelay.spool.Spool;
-import dev.oauthrelay.spool.SpoolWriter;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class DeliverySchedulerTest {
+class DeliverySchedulerTest extends SchedulerTestSupport {
 
-    static final Duration WAIT = Duration.ofSeconds(10);
     static final RetryPolicy FAST = new RetryPolicy(Duration.ofMillis(20), 2, Duration.ofMillis(100), 0.2, Duration.ofDays(5));
-
-    @TempDir
-    Path dir;
-    Spool spool;
-    ScheduledExecutorService timer;
-    ExecutorService io;
-    ScriptedUpstream upstream;
-    DeliveryScheduler scheduler;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        spool = Spool.open(dir);
-        timer = Executors.newSingleThreadScheduledExecutor();
-        io = Executors.newFixedThreadPool(4);
-        upstream = new ScriptedUpstream();
-    }
-
-    @AfterEach
-    void tearDown() {
-        if (scheduler != null) {
-            scheduler.close();
-        }
-        timer.shutdownNow();
-        io.shutdownNow();
-    }
-
-    private void startScheduler(RetryPolicy retry, Notifier notifier, int maxConcurrent) throws Exception {
-        scheduler = new DeliveryScheduler(spool, upstream, retry, notifier, Clock.systemUTC(), timer, io, maxConcurrent);
-        spool.addCommitListener(scheduler::enqueue);
-        scheduler.start(spool.recover().queued());
-    }
 
     private Notifier notifier() {
         return new SpoolNotifier(spool, "relay.test", "relay@contoso.com", Optional.of("admin@contoso.com"), true,
@@ -65,14 +22,7 @@ class DeliverySchedulerTest {
     }
 
     private QueueId queue(String from, List<String> rcpts, String body) throws Exception {
-        QueueId id = spool.newId();
-        Envelope env = new Envelope(id, Clock.systemUTC().instant(), "printer", Envelope.KIND_ACCOUNT,
-                "printer@contoso.com", from, List.of("BODY=8BITMIME"), rcpts, "10.0.0.5", "mfp", "TLSv1.3");
-        try (SpoolWriter w = spool.begin(env)) {
-            w.write(ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)));
-            w.commit();
-        }
-        return id;
+        return queue(from, List.of("BODY=8BITMIME"), rcpts, body);
     }
 
     @Test

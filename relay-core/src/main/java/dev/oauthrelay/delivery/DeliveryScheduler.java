@@ -184,7 +184,7 @@ public final class DeliveryScheduler implements AutoCloseable {
         Envelope env = message.envelope();
         List<String> pending = state.pending();
         Submission submission = new Submission(env.mailbox(), env.mailFrom(), env.mailParameters(), pending,
-                message.bodySize(), message::openBody);
+                message.bodySize(), message::openBody, env.identityKind(), env.identity());
         upstream.submit(submission)
                 .whenComplete((result, error) -> io.execute(() -> {
                     AttemptResult r = error == null ? result
@@ -228,7 +228,8 @@ public final class DeliveryScheduler implements AutoCloseable {
             return;
         }
         deferred.incrementAndGet();
-        Duration delay = retry.delayAfter(after.attempts(), random);
+        int attempts = after.attempts();
+        Duration delay = OutcomeClassifier.retryAfter(result).orElseGet(() -> retry.delayAfter(attempts, random));
         after = new DeliveryState(after.attempts(), now.plus(delay), after.lastError(), after.possibleDuplicate(),
                 after.recipients());
         try {

@@ -173,10 +173,20 @@ public final class HeaderRepair {
      * @param fields the header fields, as for {@link #repair}
      */
     public static List<String> recipients(byte[] fields) {
+        return addresses(fields, "to", "cc", "bcc");
+    }
+
+    /**
+     * The addresses in the fields of these names (lower case, e.g. {@code "from"}), in order, as
+     * {@link #recipients} finds them.
+     */
+    public static List<String> addresses(byte[] fields, String... lowerNames) {
         List<String> out = new ArrayList<>();
         for (Field f : parse(new String(fields, StandardCharsets.ISO_8859_1))) {
-            if (f.is("to") || f.is("cc") || f.is("bcc")) {
-                out.addAll(addressList(f.value));
+            for (String name : lowerNames) {
+                if (f.is(name)) {
+                    out.addAll(addressList(f.value));
+                }
             }
         }
         return out;

@@ -96,7 +96,10 @@ final class GraphClient {
                 .build();
         return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
                 .exceptionally(t -> {
-                    throw new UpstreamFailure(transportFailure(t, false, "upload session"));
+                    AttemptResult.Failed f = transportFailure(t, false, "upload session");
+                    String query = uploadUrl.getRawQuery();
+                    String reason = query == null ? f.reason() : f.reason().replace(query, "<redacted>");
+                    throw new UpstreamFailure(new AttemptResult.Failed(f.stage(), null, reason, false));
                 });
     }
 

@@ -111,6 +111,7 @@ public final class StandInGraph implements AutoCloseable {
     private final ConcurrentLinkedQueue<Canned> faults = new ConcurrentLinkedQueue<>();
     private final List<String> requests = Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger uploadsWithAuthorization = new AtomicInteger();
+    private final Set<String> uploadSecrets = ConcurrentHashMap.newKeySet();
 
     /**
      * @param roles     (token, scope) -> the token's roles if it is valid for the scope, else null
@@ -195,6 +196,11 @@ public final class StandInGraph implements AutoCloseable {
     /** Drafts created and not yet sent or deleted. */
     public int openDrafts() {
         return drafts.size();
+    }
+
+    /** The credentials in the upload URLs handed out, for tests that prove none reaches a log. */
+    public Set<String> uploadSecrets() {
+        return Set.copyOf(uploadSecrets);
     }
 
     /** Upload PUTs that carried an Authorization header (they are refused; must stay 0). */
@@ -333,6 +339,7 @@ public final class StandInGraph implements AutoCloseable {
         raw.forEach((k, v) -> attachmentItem.put(String.valueOf(k), v));
         String sessionId = HexFormat.of().formatHex(bytes(8));
         String secret = HexFormat.of().formatHex(bytes(16));
+        uploadSecrets.add(secret);
         sessions.put(sessionId, new UploadSession(draftId, secret, attachmentItem, new byte[size.intValue()], new int[1]));
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("uploadUrl", "https://localhost:" + port + "/upload/" + sessionId + "?authtoken=" + secret);

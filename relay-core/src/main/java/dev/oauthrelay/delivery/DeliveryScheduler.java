@@ -222,7 +222,7 @@ public final class DeliveryScheduler implements QueueOperations, AutoCloseable {
         Envelope env = message.envelope();
         List<String> pending = state.pending();
         Submission submission = new Submission(env.mailbox(), env.mailFrom(), env.mailParameters(), pending,
-                message.bodySize(), message::openBody);
+                message.bodySize(), message::openBody, env.identityKind(), env.identity());
         upstream.submit(submission)
                 .whenComplete((result, error) -> io.execute(() -> {
                     AttemptResult r = error == null ? result
@@ -267,7 +267,8 @@ public final class DeliveryScheduler implements QueueOperations, AutoCloseable {
             return;
         }
         deferred.incrementAndGet();
-        Duration delay = retry.delayAfter(after.attempts(), random);
+        int attempts = after.attempts();
+        Duration delay = OutcomeClassifier.retryAfter(result).orElseGet(() -> retry.delayAfter(attempts, random));
         after = new DeliveryState(after.attempts(), now.plus(delay), after.lastError(), after.possibleDuplicate(),
                 after.recipients(), after.releasedAt());
         try {

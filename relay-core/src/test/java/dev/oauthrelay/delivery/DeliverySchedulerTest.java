@@ -3,7 +3,9 @@ package dev.oauthrelay.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.oauthrelay.observe.RelayEvents;
 import dev.oauthrelay.spool.DeliveryState;
+import dev.oauthrelay.spool.Envelope;
 import dev.oauthrelay.spool.QueueId;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -122,6 +124,41 @@ class DeliverySchedulerTest extends SchedulerTestSupport {
         assertThat(spool.deadLetterReport(id)).contains("4.4.7 message expired after 1 attempts", "AADSTS7000222");
         await().atMost(WAIT).until(() -> upstream.received().stream().anyMatch(r -> new String(r.body(),
                 StandardCharsets.UTF_8).contains("Status: 5.4.7")));
+    }
+
+    @Test
+    void aRetryTimeFromTheUpstreamReplacesTheBackoffAndIsRecordedInTheState() throws Exception {
+        upstream.then(s -> new AttemptResult.Failed(AttemptResult.Stage.MAIL, new RemoteReply(451, "4.7.0 throttled"),
+                "429 Too Many Requests", false, Duration.ofSeconds(42)));
+        List<Duration> delays = new java.util.concurrent.CopyOnWriteArrayList<>();
+        RelayEvents events = new RelayEvents() {
+            @Override
+            public void messageDeferred(Envelope envelope, int attempt, String reason, Duration retryIn) {
+                delays.add(retryIn);
+            }
+        };
+        scheduler = new DeliveryScheduler(spool, upstream, FAST, Notifier.NONE, Clock.systemUTC(), timer, io, 4, events);
+        spool.addCommitListener(scheduler::enqueue);
+        scheduler.start(spool.recover().queued());
+        QueueId id = queue("printer@contoso.com", List.of("a@example.org"), "x\r\n");
+        await().atMost(WAIT).until(() -> !delays.isEmpty());
+        assertThat(delays).containsExactly(Duration.ofSeconds(42)); // FAST alone would wait at most 24 ms
+        DeliveryState state = spool.readState(id).orElseThrow();
+        assertThat(state.attempts()).isEqualTo(1);
+        assertThat(state.lastError()).contains("4.7.0 throttled");
+        assertThat(upstream.received()).singleElement().satisfies(r -> {
+            assertThat(r.submission().identityKind()).isEqualTo(Envelope.KIND_ACCOUNT);
+            assertThat(r.submission().identity()).isEqualTo("printer");
+        });
+    }
+
+    @Test
+    void aRetryTimeOfZeroStillWaitsASecond() {
+        AttemptResult now = new AttemptResult.Failed(AttemptResult.Stage.MAIL, new RemoteReply(451, "4.7.0 throttled"),
+                "503", false, Duration.ZERO);
+        assertThat(OutcomeClassifier.retryAfter(now)).contains(Duration.ofSeconds(1));
+        assertThat(OutcomeClassifier.retryAfter(new AttemptResult.Failed(AttemptResult.Stage.CONNECT, null, "x", false)))
+                .isEmpty();
     }
 
     @Test

@@ -68,7 +68,7 @@ class StatusCollectorTest {
                 attempts: 1
                 recipient: <alice@fabrikam.example> delivered: 250 2.1.5 OK
                 recipient: <bob@fabrikam.example> failed: 550 5.7.60 SMTP; Client does not have permissions
-                """.formatted(failed));
+                """.formatted(failed), state(1, "", Status.FAILED, "550 5.7.60 SMTP; Client does not have permissions"));
         DeviceInventory inventory = new DeviceInventory(CLOCK, 100, 20);
         inventory.helo(InetAddress.getByName("192.0.2.7"), "mfp");
         Health health = new Health(true, List.of(new StatusView.Check("spool", true, true, "ok")));

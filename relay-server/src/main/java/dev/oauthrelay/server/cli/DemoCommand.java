@@ -77,6 +77,15 @@ final class DemoCommand implements Callable<Integer> {
         return RunCommand.runUntilStopped(config, relay -> sendOneAndExplain(relay, exchange, delivered));
     }
 
+    /** Where the status page is, or why there is none. */
+    private static String statusPage(Relay relay) {
+        try {
+            return "Status page (health, queue, devices, failures explained): http://127.0.0.1:" + relay.adminPort() + "/\n";
+        } catch (IllegalStateException e) {
+            return "No status page: " + e.getMessage() + "\n";
+        }
+    }
+
     private static String esc(Path p) {
         return p.toAbsolutePath().toString().replace("\\", "\\\\").replace("\"", "\\\"");
     }
@@ -126,6 +135,7 @@ final class DemoCommand implements Callable<Integer> {
                 Delivered messages appear as .eml files in %8$s
                 (the relay's certificate is self-signed, hence curl's -k).
                 %n""", submission, smtps, USER, PASSWORD, MAILBOX, exchange.port(), result, delivered.toAbsolutePath());
+        System.out.println(statusPage(relay));
         System.out.flush();
     }
 }

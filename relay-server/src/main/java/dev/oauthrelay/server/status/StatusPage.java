@@ -67,7 +67,7 @@ public final class StatusPage {
                 .append(up ? "<span class=\"badge ok\">ready</span>" : "<span class=\"badge bad\">not ready</span>")
                 .append(" ").append(q.queued()).append(" queued, ").append(q.deferred()).append(" deferred, ")
                 .append(q.deadLettered()).append(" dead-lettered")
-                .append(view.devices().map(d -> ", " + (d.size() + view.moreDevices()) + " devices").orElse(""))
+                .append(view.devices().map(d -> ", " + (d.size() + view.moreDevices()) + " device(s)").orElse(""))
                 .append("</p><p class=\"asof\">As of ").append(Html.time(view.asOf())).append("; this page reloads every ")
                 .append(REFRESH_SECONDS).append(" s.</p><nav><a href=\"#health\">Health</a><a href=\"#token\">Access token</a>")
                 .append("<a href=\"#queue\">Queue</a><a href=\"#devices\">Devices</a><a href=\"#failures\">Recent failures</a>")

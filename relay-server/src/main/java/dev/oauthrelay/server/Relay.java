@@ -46,6 +46,7 @@ public final class Relay implements AutoCloseable {
     private final java.time.Duration gracePeriod;
     /** Null when {@code relay.admin.enabled = false}. */
     private AdminServer admin;
+    private Observability observability;
 
     private Relay(Spool spool, SmtpServer server, ExecutorService blocking, ScheduledExecutorService scheduler,
                   AutoCloseable tlsWatch, OutboundPath outbound, java.time.Duration gracePeriod) {
@@ -64,7 +65,8 @@ public final class Relay implements AutoCloseable {
 
     /** @param observer told of every event of the data path, besides the relay's own observers */
     public static Relay start(RelayConfig config, RelayEvents observer) throws Exception {
-        RelayEvents events = RelayEvents.safely(observer);
+        Observability observability = new Observability(config, Clock.systemUTC());
+        RelayEvents events = RelayEvents.safely(observability.events(), observer);
         Files.createDirectories(config.dataDir());
         Spool spool = Spool.open(config.dataDir());
         RecoveryReport recovery = spool.recover();
@@ -97,6 +99,8 @@ public final class Relay implements AutoCloseable {
             SmtpServer server = SmtpServer.start(config, policy, spool, tls::current,
                     legacyTls == null ? null : legacyTls::current, blocking, Clock.systemUTC(), events);
             Relay relay = new Relay(spool, server, blocking, scheduler, watch, outbound, config.shutdownGracePeriod());
+            relay.observability = observability;
+            observability.watch(spool, server, outbound == null ? null : outbound.tokens());
             if (config.admin().enabled()) {
                 try {
                     relay.admin = AdminServer.start(config.admin(), AdminRoutes.of(relay));
@@ -114,6 +118,7 @@ public final class Relay implements AutoCloseable {
             watch.close();
             scheduler.shutdownNow();
             blocking.shutdownNow();
+            observability.close();
             throw e;
         }
     }
@@ -170,6 +175,11 @@ public final class Relay implements AutoCloseable {
         return admin.port();
     }
 
+    /** Metrics and readiness, for the admin routes. */
+    Observability observability() {
+        return observability;
+    }
+
     public Spool spool() {
         return spool;
     }
@@ -217,6 +227,7 @@ public final class Relay implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        observability.close();
         log.info("relay stopped");
     }
 }

@@ -32,6 +32,7 @@ final class Observability implements AutoCloseable {
     private final RelayConfig config;
     private final RelayMetrics metrics;
     private final UpstreamHealth upstream;
+    private Readiness checks;
     private volatile Readiness readiness;
 
     Observability(RelayConfig config, Clock clock) {
@@ -50,16 +51,21 @@ final class Observability implements AutoCloseable {
         return RelayEvents.safely(metrics.observer(), upstream);
     }
 
-    /** Starts reading the running relay; {@code tokens} is null when delivery is not configured. */
-    void watch(Spool spool, SmtpServer server, CachingTokenProvider tokens) {
-        metrics.watch(spool, server, tokens);
+    /** Starts reading the spool and the token cache ({@code tokens} is null when delivery is not configured). */
+    void watch(Spool spool, CachingTokenProvider tokens) {
+        metrics.watch(spool, tokens);
         boolean delivery = tokens != null;
         boolean required = health().readyNeedsDelivery();
-        readiness = new Readiness()
-                .add("listeners", true, new ListenerCheck(server::bound))
+        checks = new Readiness()
                 .add("spool", true, new SpoolCheck(spool, config.limits().minFreeSpace()))
                 .add("token", required, delivery ? new TokenCheck(tokens) : () -> CheckResult.up(NOT_CONFIGURED))
                 .add("upstream", required, delivery ? upstream : () -> CheckResult.up(NOT_CONFIGURED));
+    }
+
+    /** Starts reading the listeners, once they are bound; then the routes may be served. */
+    void watch(SmtpServer server) {
+        metrics.watch(server);
+        readiness = new Readiness().add("listeners", true, new ListenerCheck(server::bound)).addAll(checks);
     }
 
     void addRoutes(AdminServer.Routes routes) {

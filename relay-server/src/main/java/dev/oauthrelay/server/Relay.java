@@ -96,11 +96,14 @@ public final class Relay implements AutoCloseable {
                 log.warn("relay.oauth.tenant-id and client-id are not set: mail is accepted and queued,"
                         + " but not delivered until they are");
             }
+            // Before the listeners: SIGTERM is only handled gracefully once start() returns, so keep
+            // the work between binding them and returning short.
+            observability.watch(spool, outbound == null ? null : outbound.tokens());
             SmtpServer server = SmtpServer.start(config, policy, spool, tls::current,
                     legacyTls == null ? null : legacyTls::current, blocking, Clock.systemUTC(), events);
             Relay relay = new Relay(spool, server, blocking, scheduler, watch, outbound, config.shutdownGracePeriod());
             relay.observability = observability;
-            observability.watch(spool, server, outbound == null ? null : outbound.tokens());
+            observability.watch(server);
             if (config.admin().enabled()) {
                 try {
                     relay.admin = AdminServer.start(config.admin(), AdminRoutes.of(relay));

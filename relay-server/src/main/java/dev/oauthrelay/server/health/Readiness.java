@@ -67,6 +67,12 @@ public final class Readiness {
         return this;
     }
 
+    /** Adds the checks of {@code other}, after these. */
+    public Readiness addAll(Readiness other) {
+        checks.addAll(other.checks);
+        return this;
+    }
+
     public Report evaluate() {
         Map<String, Entry> results = new LinkedHashMap<>();
         boolean up = true;

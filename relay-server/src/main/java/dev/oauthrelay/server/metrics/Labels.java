@@ -39,11 +39,11 @@ final class Labels {
     }
 
     static String tlsProtocol(String protocol) {
-        return TLS_PROTOCOLS.contains(protocol) ? protocol : OTHER;
+        return protocol != null && TLS_PROTOCOLS.contains(protocol) ? protocol : OTHER;
     }
 
     /** A configured listener's name (chosen by the operator, a fixed set); anything else {@value #OTHER}. */
     static String listener(Set<String> configured, String listener) {
-        return configured.contains(listener) ? listener : OTHER;
+        return listener != null && configured.contains(listener) ? listener : OTHER;
     }
 }

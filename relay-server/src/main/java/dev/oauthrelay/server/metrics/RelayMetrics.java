@@ -54,10 +54,10 @@ public final class RelayMetrics implements AutoCloseable {
     }
 
     /**
-     * Binds the JVM, process and Netty meters and the gauges that read the running relay's parts.
-     * {@code tokens} is null when delivery is not configured.
+     * Binds the JVM, process and Netty allocator meters and the gauges of the spool and the token
+     * cache ({@code tokens} is null when delivery is not configured).
      */
-    public synchronized void watch(Spool spool, SmtpServer server, CachingTokenProvider tokens) {
+    public synchronized void watch(Spool spool, CachingTokenProvider tokens) {
         new JvmMemoryMetrics().bindTo(registry);
         gc = new JvmGcMetrics();
         gc.bindTo(registry);
@@ -72,15 +72,19 @@ public final class RelayMetrics implements AutoCloseable {
             new NettyAllocatorMetrics(allocator).bindTo(registry);
         }
         new SpoolGauges(spool, clock, SPOOL_STALENESS).bindTo(registry);
-        Gauge.builder("relay.smtp.in.connections", server.limiter(), l -> l.open())
-                .description("Client connections open now, all listeners (relay.limits.max-connections)")
-                .register(registry);
-        new NettyEventExecutorMetrics(server.eventLoops()).bindTo(registry);
         if (tokens != null) {
             Gauge.builder("relay.token.expires.in", tokens, this::secondsLeft).baseUnit("seconds")
                     .description("Seconds until the cached access token expires (0: no valid token)")
                     .register(registry);
         }
+    }
+
+    /** Gauges of the listeners: connections open and the event loops' pending tasks. */
+    public void watch(SmtpServer server) {
+        Gauge.builder("relay.smtp.in.connections", server.limiter(), l -> l.open())
+                .description("Client connections open now, all listeners (relay.limits.max-connections)")
+                .register(registry);
+        new NettyEventExecutorMetrics(server.eventLoops()).bindTo(registry);
     }
 
     private double secondsLeft(CachingTokenProvider tokens) {

@@ -76,12 +76,14 @@ class MetricsObserverTest {
         events.replied("not-configured", "mail from:<a@b>", 9999);
         events.tlsEstablished("smtps", client, "printer@contoso.com");
         events.messageRefused(client, "printer", 42);
+        events.tlsEstablished(null, client, null);
 
         PrometheusText m = scrape();
         assertThat(m.value("relay_smtp_in_sessions_opened_total", "listener", "other")).isEqualTo(1);
         assertThat(m.value("relay_smtp_in_replies_total", "listener", "other", "command", "OTHER", "code", "other"))
                 .isEqualTo(1);
-        assertThat(m.value("relay_smtp_in_tls_handshakes_total", "protocol", "other")).isEqualTo(1);
+        assertThat(m.value("relay_smtp_in_tls_handshakes_total", "protocol", "other")).isEqualTo(2);
+        assertThat(m.value("relay_smtp_in_tls_handshakes_total", "listener", "other", "protocol", "other")).isEqualTo(1);
         assertThat(m.value("relay_smtp_in_messages_refused_total", "code", "other")).isEqualTo(1);
     }
 

@@ -28,7 +28,8 @@ class ReadinessEndpointTest extends DeliveryTestSupport {
     @Test
     void readyOnceTheFirstTokenIsThereAndTheJsonNamesEveryCheck() throws Exception {
         startRelay();
-        until("the first token", () -> standIns.entra().requestCount() >= 1);
+        // The token cached, not just requested: until then the check says "the first fetch is under way".
+        until("the first token", () -> relay.tokens().orElseThrow().validUntil().isPresent());
         awaitStatus(200);
         HttpResponse<String> r = ready();
         assertThat(r.headers().firstValue("Content-Type")).hasValue("application/json; charset=utf-8");

@@ -21,7 +21,7 @@ final class AdminRoutes {
         dev.oauthrelay.server.inventory.DevicesRoute.register(routes, relay.devices());
         dev.oauthrelay.server.queue.QueueRoutes.register(routes, relay.spool(), relay.queueOperations(),
                 java.time.Clock.systemUTC());
-        dev.oauthrelay.server.status.StatusRoute.register(routes, relay, dev.oauthrelay.server.status.StatusRoute.NO_CHECKS);
+        dev.oauthrelay.server.status.StatusRoute.register(routes, relay, () -> relay.observability().readiness());
         return routes;
     }
 }

@@ -68,12 +68,17 @@ final class Observability implements AutoCloseable {
         readiness = new Readiness().add("listeners", true, new ListenerCheck(server::bound)).addAll(checks);
     }
 
+    /** The readiness checks now, as {@code GET /health/ready} and the status page report them. */
+    Readiness.Report readiness() {
+        return readiness.evaluate();
+    }
+
     void addRoutes(AdminServer.Routes routes) {
         routes.add("GET", "/metrics", Access.OPEN,
                 request -> Response.of(200, RelayMetrics.CONTENT_TYPE, metrics.scrape()));
         // Readiness: Kubernetes sends traffic only while this answers 200.
         routes.add("GET", "/health/ready", Access.OPEN, request -> {
-            Readiness.Report report = readiness.evaluate();
+            Readiness.Report report = readiness();
             return Response.of(report.up() ? 200 : 503, "application/json; charset=utf-8", report.json());
         });
     }

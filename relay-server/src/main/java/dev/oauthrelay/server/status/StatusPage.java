@@ -75,10 +75,6 @@ public final class StatusPage {
     }
 
     private static void health(StringBuilder b, StatusView.Health health) {
-        if (health.checks().isEmpty()) {
-            b.append("<section id=\"health\"><h2>Health</h2><p>This relay has no readiness checks.</p></section>\n");
-            return;
-        }
         b.append("<section id=\"health\"><h2>Health</h2><p>")
                 .append(health.up() ? "<span class=\"badge ok\">ready</span> Every required check passes."
                         : "<span class=\"badge bad\">not ready</span> A required check fails: see its reason.")

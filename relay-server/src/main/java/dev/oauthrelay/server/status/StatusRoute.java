@@ -4,8 +4,8 @@ import dev.oauthrelay.server.Relay;
 import dev.oauthrelay.server.admin.AdminServer;
 import dev.oauthrelay.server.admin.AdminServer.Access;
 import dev.oauthrelay.server.admin.AdminServer.Response;
+import dev.oauthrelay.server.health.Readiness;
 import dev.oauthrelay.server.status.StatusView.Health;
-import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -15,15 +15,12 @@ import java.util.function.Supplier;
  */
 public final class StatusRoute {
 
-    /** For a relay without readiness checks: the health section says so. */
-    public static final Supplier<Health> NO_CHECKS = () -> new Health(true, List.of());
-
     private StatusRoute() {
     }
 
-    /** @param health the relay's readiness checks, the ones {@code GET /health/ready} reports */
-    public static void register(AdminServer.Routes routes, Relay relay, Supplier<Health> health) {
-        register(routes, StatusCollector.of(relay, health));
+    /** @param readiness the relay's readiness checks, the ones {@code GET /health/ready} reports */
+    public static void register(AdminServer.Routes routes, Relay relay, Supplier<Readiness.Report> readiness) {
+        register(routes, StatusCollector.of(relay, () -> Health.of(readiness.get())));
     }
 
     public static void register(AdminServer.Routes routes, StatusCollector collector) {

@@ -1,6 +1,7 @@
 package dev.oauthrelay.server.status;
 
 import dev.oauthrelay.inventory.Device;
+import dev.oauthrelay.server.health.Readiness;
 import dev.oauthrelay.spool.QueueId;
 import java.time.Instant;
 import java.util.List;
@@ -26,6 +27,14 @@ public record StatusView(Instant asOf, Health health, Token token, Queue queue, 
     public record Health(boolean up, List<Check> checks) {
         public Health {
             checks = List.copyOf(checks);
+        }
+
+        /** The checks as {@code GET /health/ready} reports them. */
+        public static Health of(Readiness.Report report) {
+            return new Health(report.up(), report.checks().entrySet().stream()
+                    .map(e -> new Check(e.getKey(), e.getValue().result().up(), e.getValue().required(),
+                            e.getValue().result().reason()))
+                    .toList());
         }
     }
 

@@ -63,6 +63,9 @@ class StatusPageIT extends DeliveryTestSupport {
         String dom = chromium.dumpDom(url);
         assertThat(dom).contains("<section id=\"health\">", "<section id=\"token\">", "<section id=\"queue\">",
                 "<section id=\"devices\">", "<section id=\"failures\">");
+        String health = dom.substring(dom.indexOf("<section id=\"health\">"), dom.indexOf("<section id=\"token\">"));
+        assertThat(health).as("the checks of /health/ready").contains("<td>listeners</td>", "<td>spool</td>",
+                "<td>token</td>", "<td>upstream</td>");
         assertThat(dom).contains("id=\"f-" + failed + "\"", "id=\"f-" + waiting + "\"");
         for (String reply : List.of("550 5.7.60", BUSY)) {
             Diagnosis d = ErrorExplainer.explain(reply).orElseThrow();

@@ -26,6 +26,7 @@ class DemoIT {
         Path data = dir.resolve("demo-data");
         CompletableFuture<String> submissionPort = new CompletableFuture<>();
         CompletableFuture<URI> readyUrl = new CompletableFuture<>();
+        CompletableFuture<URI> statusUrl = new CompletableFuture<>();
         CompletableFuture<Void> ready = new CompletableFuture<>();
         try (Clients.Streaming demo = Clients.stream(List.of(RelayProcess.launcher().toString(), "demo",
                 "--port", "0", "--tls-port", "0", "--admin-port", "0", "--data-dir", data.toString()), line -> {
@@ -34,6 +35,9 @@ class DemoIT {
                     }
                     if (line.strip().startsWith("metrics and health")) {
                         readyUrl.complete(URI.create(line.substring(line.lastIndexOf(' ') + 1)));
+                    }
+                    if (line.strip().startsWith("status page")) {
+                        statusUrl.complete(URI.create(line.substring(line.lastIndexOf(' ') + 1)));
                     }
                     if (line.startsWith("Delivered messages appear")) {
                         ready.complete(null);
@@ -60,6 +64,12 @@ class DemoIT {
             assertThat(answer.body()).startsWith("{\"status\":\"UP\"");
             await().atMost(Duration.ofSeconds(30)).until(() -> AdminHttp.metrics(health.getPort())
                     .value("relay_delivery_delivered_total") == 2);
+
+            // The status page it names shows the demo device.
+            URI status = statusUrl.get(1, TimeUnit.SECONDS);
+            HttpResponse<String> page = AdminHttp.get(status.getPort(), status.getPath());
+            assertThat(page.statusCode()).isEqualTo(200);
+            assertThat(page.body()).contains("<h1>OAuth SMTP Relay</h1>", "demo-device");
         }
     }
 }

@@ -3,6 +3,8 @@ package dev.oauthrelay.server.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.oauthrelay.inventory.DeviceInventory;
+import dev.oauthrelay.server.health.CheckResult;
+import dev.oauthrelay.server.health.Readiness;
 import dev.oauthrelay.server.status.StatusView.Health;
 import dev.oauthrelay.spool.DeliveryState;
 import dev.oauthrelay.spool.DeliveryState.RecipientStatus;
@@ -100,6 +102,18 @@ class StatusCollectorTest {
         });
         assertThat(view.devices()).hasValueSatisfying(d -> assertThat(d).singleElement()
                 .satisfies(device -> assertThat(device.heloNames()).containsExactly("mfp")));
+    }
+
+    @Test
+    void theHealthSectionShowsTheReadinessChecksOfHealthReady() {
+        Readiness.Report report = new Readiness()
+                .add("spool", true, () -> CheckResult.up("112 GB free"))
+                .add("token", false, () -> CheckResult.down("no valid token; the last fetch failed: AADSTS7000215"))
+                .evaluate();
+        Health health = Health.of(report);
+        assertThat(health.up()).as("only a check that is not required fails").isTrue();
+        assertThat(health.checks()).containsExactly(new StatusView.Check("spool", true, true, "112 GB free"),
+                new StatusView.Check("token", false, false, "no valid token; the last fetch failed: AADSTS7000215"));
     }
 
     @Test

@@ -46,14 +46,38 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    /** Starts the relay, runs {@code afterStart} (may be null), and blocks until SIGTERM/SIGINT. */
+    /**
+     * Starts the relay, runs {@code afterStart} (may be null), and blocks until SIGTERM/SIGINT. The
+     * shutdown hook is in place before the relay starts: a SIGTERM that arrives while it is still
+     * starting (its listeners may already have accepted mail) waits for the start to end, then
+     * stops the relay gracefully like any other.
+     */
     static int runUntilStopped(RelayConfig config, java.util.function.Consumer<Relay> afterStart) throws Exception {
-        Relay relay = Relay.start(config);
+        java.util.concurrent.CompletableFuture<Relay> started = new java.util.concurrent.CompletableFuture<>();
         java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            relay.close();
-            stopped.countDown();
-        }, "relay-shutdown"));
+        Thread hook = new Thread(() -> {
+            try {
+                started.join().close();
+            } catch (java.util.concurrent.CompletionException failedToStart) {
+                // Nothing to stop: start() closed what it had opened.
+            } finally {
+                stopped.countDown();
+            }
+        }, "relay-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        Relay relay;
+        try {
+            relay = Relay.start(config);
+        } catch (Exception | Error e) {
+            started.completeExceptionally(e);
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // The hook runs (or ran) and finds the failure.
+            }
+            throw e;
+        }
+        started.complete(relay);
         if (afterStart != null) {
             afterStart.accept(relay);
         }

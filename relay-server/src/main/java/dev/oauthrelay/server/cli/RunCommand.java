@@ -48,12 +48,26 @@ final class RunCommand implements Callable<Integer> {
 
     /** Starts the relay, runs {@code afterStart} (may be null), and blocks until SIGTERM/SIGINT. */
     static int runUntilStopped(RelayConfig config, java.util.function.Consumer<Relay> afterStart) throws Exception {
-        Relay relay = Relay.start(config);
+        // The hook is in place before the listeners bind: a SIGTERM that arrives while the relay
+        // is starting waits for the start to finish, then stops it in order (no half-started exit).
+        java.util.concurrent.CompletableFuture<Relay> started = new java.util.concurrent.CompletableFuture<>();
         java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            relay.close();
+            try {
+                started.get(2, java.util.concurrent.TimeUnit.MINUTES).close();
+            } catch (Exception notStarted) {
+                // the start failed (and was reported) or never finished: nothing to stop
+            }
             stopped.countDown();
         }, "relay-shutdown"));
+        Relay relay;
+        try {
+            relay = Relay.start(config);
+        } catch (Exception | Error e) {
+            started.completeExceptionally(e);
+            throw e;
+        }
+        started.complete(relay);
         if (afterStart != null) {
             afterStart.accept(relay);
         }

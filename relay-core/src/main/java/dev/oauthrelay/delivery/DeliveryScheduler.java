@@ -56,6 +56,7 @@ public final class DeliveryScheduler implements QueueOperations, AutoCloseable {
     private final Executor io;
     private final int maxConcurrent;
     private final MailboxPacer pacer;
+    private final RepeatedFailures repeatedFailures;
     private final RandomGenerator random = RandomGenerator.getDefault();
 
     // Owned by the timer thread.
@@ -93,6 +94,7 @@ public final class DeliveryScheduler implements QueueOperations, AutoCloseable {
                              ScheduledExecutorService timer, Executor io, int maxConcurrent, RelayEvents events,
                              MailboxPacer pacer) {
         this.pacer = pacer;
+        this.repeatedFailures = new RepeatedFailures(pacer.limits().pauseAfterFailures());
         this.events = events;
         this.spool = spool;
         this.upstream = upstream;
@@ -268,6 +270,11 @@ public final class DeliveryScheduler implements QueueOperations, AutoCloseable {
     /** Applies one attempt's result to the state and writes it down. Runs on the io executor. */
     private void record(QueueId id, StoredMessage message, DeliveryState before, List<String> pending, AttemptResult result) {
         reportReplies(result);
+        Instant now = clock.instant();
+        RemoteReply repeated = repeatedFailures.observe(message.envelope().mailbox(), result);
+        if (repeated != null) {
+            pauseMailbox(message.envelope().mailbox(), repeated, now);
+        }
         Map<String, RecipientOutcome> outcomes = OutcomeClassifier.classify(result, pending);
         Map<String, DeliveryState.RecipientStatus> recipients = new LinkedHashMap<>(before.recipients());
         String lastError = "";
@@ -289,7 +296,6 @@ public final class DeliveryScheduler implements QueueOperations, AutoCloseable {
             log.warn("message {}: connection lost after the final dot ({}); retrying, which may deliver it twice",
                     id, f.reason());
         }
-        Instant now = clock.instant();
         DeliveryState after = new DeliveryState(before.attempts() + 1, now, lastError, duplicate, recipients,
                 before.releasedAt());
         Envelope env = message.envelope();
@@ -334,6 +340,20 @@ public final class DeliveryScheduler implements QueueOperations, AutoCloseable {
         } catch (IOException e) {
             log.error("message {}: cannot write delivery state ({}); delivered recipients may be sent again", id, e.toString());
         }
+    }
+
+    /** Stops hammering a mailbox that keeps failing the same way (Exchange would block it anyway). */
+    private void pauseMailbox(String mailbox, RemoteReply failure, Instant now) {
+        String reason = pacer.pause(mailbox, now, failure.toString());
+        String diagnosis = dev.oauthrelay.diagnosis.ErrorExplainer.explain(failure.toString()).map(Object::toString)
+                .orElse("no diagnosis for this reply");
+        log.warn("mailbox {} {}; its messages stay queued. Diagnosis: {}", mailbox, reason, diagnosis);
+        events.mailboxPaused(mailbox, reason);
+    }
+
+    /** Mailboxes paused now because they kept failing the same way. */
+    public int pausedMailboxCount() {
+        return pacer.pausedCount(clock.instant());
     }
 
     /** The upstream replies that decided this attempt, for {@link RelayEvents#upstreamReplied}. */
@@ -426,11 +446,13 @@ public final class DeliveryScheduler implements QueueOperations, AutoCloseable {
     public CompletableFuture<OperatorResult> retryAll(String by) {
         return operate("retry", "all", by, () -> {
             int inProgress = active.size();
+            int resumed = pacer.resumePaused(clock.instant());
             List<QueueId> due = List.copyOf(waiting.keySet());
             due.forEach(id -> waiting.remove(id).cancel(false));
             due.forEach(this::makeReady);
             return OperatorResult.done(due.size() + " waiting message(s) due now; " + inProgress
-                    + " attempt(s) were in progress already");
+                    + " attempt(s) were in progress already" + (resumed == 0 ? ""
+                    : "; " + resumed + " paused mailbox(es) resumed"));
         }, null, false);
     }
 

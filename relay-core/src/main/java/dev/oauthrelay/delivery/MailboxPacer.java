@@ -30,24 +30,38 @@ public final class MailboxPacer {
      * @param recipientsPerDay        recipients a mailbox may submit to in any rolling 24 hours
      * @param maxRecipientsPerMessage recipients per upstream transaction; more are sent in chunks
      * @param throttleBackoff         how long a mailbox waits after {@code 432 4.3.2}
+     * @param pauseAfterFailures      identical permanent failures in a row that pause a mailbox
+     *                                ({@link RepeatedFailures})
+     * @param pauseDuration           how long such a pause lasts, unless an operator retries all
      */
     public record Limits(int messagesPerMinute, int recipientsPerDay, int maxRecipientsPerMessage,
-                         Duration throttleBackoff) {
+                         Duration throttleBackoff, int pauseAfterFailures, Duration pauseDuration) {
 
-        /** Exchange Online's published limits, and a one-minute pause after throttling. */
-        public static final Limits EXCHANGE_ONLINE = new Limits(30, 10_000, 500, Duration.ofMinutes(1));
+        /** Exchange Online's published limits, a one-minute pause after throttling, 3 failures pause for 1 h. */
+        public static final Limits EXCHANGE_ONLINE = new Limits(30, 10_000, 500, Duration.ofMinutes(1), 3,
+                Duration.ofHours(1));
 
         /** No pacing (tests and upstreams without such limits); a throttled mailbox still pauses briefly. */
         public static final Limits NONE = new Limits(Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE,
-                Duration.ofSeconds(1));
+                Duration.ofSeconds(1), Integer.MAX_VALUE, Duration.ofSeconds(1));
 
         public Limits {
-            if (messagesPerMinute < 1 || recipientsPerDay < 1 || maxRecipientsPerMessage < 1) {
+            if (messagesPerMinute < 1 || recipientsPerDay < 1 || maxRecipientsPerMessage < 1 || pauseAfterFailures < 1) {
                 throw new IllegalArgumentException("mailbox limits must be at least 1");
             }
-            if (throttleBackoff == null || throttleBackoff.isNegative() || throttleBackoff.isZero()) {
-                throw new IllegalArgumentException("throttle-backoff must be positive");
+            if (!positive(throttleBackoff) || !positive(pauseDuration)) {
+                throw new IllegalArgumentException("throttle-backoff and pause-duration must be positive");
             }
+        }
+
+        /** These limits with other rates and sizes, and the default pause rules (tests). */
+        public Limits(int messagesPerMinute, int recipientsPerDay, int maxRecipientsPerMessage, Duration throttleBackoff) {
+            this(messagesPerMinute, recipientsPerDay, maxRecipientsPerMessage, throttleBackoff,
+                    EXCHANGE_ONLINE.pauseAfterFailures(), EXCHANGE_ONLINE.pauseDuration());
+        }
+
+        private static boolean positive(Duration d) {
+            return d != null && !d.isNegative() && !d.isZero();
         }
     }
 
@@ -75,6 +89,8 @@ public final class MailboxPacer {
         long recipientTotal;
         Instant pausedUntil = Instant.MIN;
         String pauseReason = "";
+        /** The pause is for repeated failures: an operator's "retry all" ends it. */
+        boolean operatorResumable;
 
         void prune(Instant now) {
             while (!messages.isEmpty() && !messages.peekFirst().plus(MINUTE).isAfter(now)) {
@@ -136,8 +152,40 @@ public final class MailboxPacer {
         if (until.isAfter(w.pausedUntil)) {
             w.pausedUntil = until;
             w.pauseReason = "throttled: upstream said " + reply + "; mailbox paused until " + until;
+            w.operatorResumable = false;
         }
         return w.pausedUntil;
+    }
+
+    /**
+     * The mailbox keeps failing the same way ({@link RepeatedFailures}): its deliveries pause for
+     * the configured pause duration; returns the reason shown in the queue listing.
+     */
+    public synchronized String pause(String mailbox, Instant now, String failure) {
+        Window w = windows.computeIfAbsent(key(mailbox), k -> new Window());
+        w.pausedUntil = now.plus(limits.pauseDuration());
+        w.pauseReason = "paused: " + failure + " " + limits.pauseAfterFailures() + " times in a row; until "
+                + w.pausedUntil + " or relay queue retry --all";
+        w.operatorResumable = true;
+        return w.pauseReason;
+    }
+
+    /** An operator asked to retry everything: pauses for repeated failures end. Returns how many. */
+    public synchronized int resumePaused(Instant now) {
+        int n = 0;
+        for (Window w : windows.values()) {
+            if (w.operatorResumable && w.pausedUntil.isAfter(now)) {
+                w.pausedUntil = Instant.MIN;
+                w.operatorResumable = false;
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Mailboxes paused for repeated failures now (the metric). */
+    public synchronized int pausedCount(Instant now) {
+        return (int) windows.values().stream().filter(w -> w.operatorResumable && w.pausedUntil.isAfter(now)).count();
     }
 
     /** Forgets mailboxes with nothing to remember (bounded memory for many mailboxes). */

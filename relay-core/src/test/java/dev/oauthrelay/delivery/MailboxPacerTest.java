@@ -91,7 +91,24 @@ class MailboxPacerTest {
 
     @Test
     void limitsBelowOneAreRefused() {
-        assertThatThrownBy(() -> new MailboxPacer.Limits(0, 1, 1, Duration.ofSeconds(1)))
+        assertThatThrownBy(() -> new MailboxPacer.Limits(0, 1, 1, Duration.ofSeconds(1), 1, Duration.ofSeconds(1)))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aPauseForRepeatedFailuresEndsAfterItsDurationOrWhenAnOperatorResumesButAThrottleDoesNot() {
+        String reason = pacer.pause("m@contoso.com", T0, "550 5.7.60 denied");
+        assertThat(reason).isEqualTo("paused: 550 5.7.60 denied 3 times in a row; until " + T0.plus(Duration.ofHours(1))
+                + " or relay queue retry --all");
+        assertThat(pacer.reserve("m@contoso.com", 1, T0.plusSeconds(10))).isEqualTo(
+                new MailboxPacer.Wait(T0.plus(Duration.ofHours(1)), reason, true));
+        assertThat(pacer.pausedCount(T0)).isEqualTo(1);
+        assertThat(pacer.reserve("m@contoso.com", 1, T0.plus(Duration.ofHours(1)))).isEqualTo(new MailboxPacer.Go(1));
+
+        pacer.pause("m@contoso.com", T0, "550 5.7.60 denied");
+        pacer.throttled("t@contoso.com", T0, "432 4.3.2");
+        assertThat(pacer.resumePaused(T0)).isEqualTo(1);
+        assertThat(pacer.reserve("m@contoso.com", 1, T0)).isEqualTo(new MailboxPacer.Go(1));
+        assertThat(pacer.reserve("t@contoso.com", 1, T0)).isInstanceOf(MailboxPacer.Wait.class);
     }
 }

@@ -298,6 +298,12 @@ class DeploymentFilesTest {
         // Unknown keys and bad values are warnings with exit status 0: any output is a failure.
         assertThat(verify.exit()).as(verify.output()).isZero();
         assertThat(verify.output()).isEmpty();
+        // systemd's own rating of the sandbox: 0 (locked down) to 10; up to 2.0 is "OK".
+        Run security = run(unit.getParent(), tool("systemd-analyze", "systemd"), "security", "--offline=yes",
+                "--no-pager", unit.toString());
+        Matcher exposure = Pattern.compile("Overall exposure level for \\S+: (\\d+\\.\\d+)").matcher(security.output());
+        assertThat(exposure.find()).as(security.output()).isTrue();
+        assertThat(Double.parseDouble(exposure.group(1))).as(security.output()).isLessThanOrEqualTo(2.0);
 
         Map<String, List<String>> keys = unitKeys(read(unit));
         assertThat(keys.get("ExecStart")).singleElement().asString()

@@ -165,13 +165,26 @@ public final class HeaderRepair {
         return new Result(out.toString().getBytes(StandardCharsets.ISO_8859_1), List.copyOf(repairs), messageId);
     }
 
-    /** The first non-empty Message-ID, unfolded and trimmed; capped, as it only goes into logs. */
+    /**
+     * The first non-empty Message-ID, unfolded and trimmed, as UTF-8 text where its bytes are UTF-8
+     * (RFC 6532); capped, as it only goes into logs.
+     */
     private static String messageIdOf(List<Field> list, List<Field> added) {
         return java.util.stream.Stream.concat(list.stream(), added.stream())
                 .filter(f -> f.is("message-id") && !f.value.isBlank())
-                .map(f -> f.value.replaceAll("[\\r\\n\\t ]+", " ").strip())
+                .map(f -> asUtf8(f.value.replaceAll("[\\r\\n\\t ]+", " ").strip()))
                 .map(v -> v.length() > 250 ? v.substring(0, 250) : v)
                 .findFirst().orElse(null);
+    }
+
+    /** Field values hold one char per byte (ISO-8859-1); valid UTF-8 is decoded, anything else kept so. */
+    private static String asUtf8(String latin1) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .decode(java.nio.ByteBuffer.wrap(latin1.getBytes(StandardCharsets.ISO_8859_1))).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return latin1;
+        }
     }
 
     // ---- rewrite-from ----

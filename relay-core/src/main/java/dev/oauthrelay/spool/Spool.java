@@ -209,7 +209,7 @@ public final class Spool {
 
     /** Replaces the delivery state atomically and durably (write, force, rename, directory sync). */
     public void writeState(QueueId id, DeliveryState state) throws IOException {
-        writeDurably(stateFile(id), StateCodec.encode(state), stateDir);
+        writeDurably(stateFile(id), StateCodec.encode(state));
     }
 
     /**
@@ -218,8 +218,7 @@ public final class Spool {
      */
     public void deadLetter(QueueId id, String report) throws IOException {
         String name = SpoolFormat.fileName(id);
-        writeDurably(deadLetterDir.resolve(id.value() + ".report"), report.getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                deadLetterDir);
+        writeDurably(deadLetterDir.resolve(id.value() + ".report"), report.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         ops.atomicMove(queueDir.resolve(name), deadLetterDir.resolve(name));
         ops.syncDirectory(deadLetterDir);
         ops.syncDirectory(queueDir);
@@ -241,22 +240,8 @@ public final class Spool {
         return Files.readString(deadLetterDir.resolve(id.value() + ".report"));
     }
 
-    private void writeDurably(Path target, byte[] content, Path dir) throws IOException {
-        Path tmp = tmpDir.resolve(target.getFileName() + ".tmp");
-        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp,
-                java.util.EnumSet.of(java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE,
-                        java.nio.file.StandardOpenOption.TRUNCATE_EXISTING), OwnerOnly.file(tmpDir))) {
-            java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(content);
-            while (buf.hasRemaining()) {
-                ch.write(buf);
-            }
-            ops.force(ch);
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(tmp);
-            throw e;
-        }
-        ops.atomicMove(tmp, target);
-        ops.syncDirectory(dir);
+    private void writeDurably(Path target, byte[] content) throws IOException {
+        DurableFile.write(ops, tmpDir.resolve(target.getFileName() + ".tmp"), target, content);
     }
 
     private Path stateFile(QueueId id) {

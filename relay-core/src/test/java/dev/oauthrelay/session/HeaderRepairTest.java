@@ -162,6 +162,14 @@ class HeaderRepairTest {
         assertThat(sink(bytes("Subject: x\r\n\r\nbody\r\n"), HeaderRepairOptions.NONE).messageId()).isNull();
     }
 
+    @Test
+    void aUtf8MessageIdIsReadAsUtf8AndOtherBytesOnePerCharacter() throws Exception {
+        byte[] utf8 = "Message-ID: <größe@example>\r\n\r\nbody\r\n".getBytes(StandardCharsets.UTF_8);
+        assertThat(sink(utf8, HeaderRepairOptions.NONE).messageId()).isEqualTo("<größe@example>");
+        byte[] latin1 = "Message-ID: <größe@example>\r\n\r\nbody\r\n".getBytes(StandardCharsets.ISO_8859_1);
+        assertThat(sink(latin1, HeaderRepairOptions.NONE).messageId()).isEqualTo("<größe@example>");
+    }
+
     private static HeaderRepairSink sink(byte[] message, HeaderRepairOptions options) throws IOException {
         HeaderRepairSink sink = new HeaderRepairSink(new RecordingSink(), options, CONTEXT);
         sink.write(ByteBuffer.wrap(message));

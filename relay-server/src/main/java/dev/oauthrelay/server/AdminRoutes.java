@@ -17,6 +17,7 @@ final class AdminRoutes {
         AdminServer.Routes routes = new AdminServer.Routes();
         // Liveness: the process answers HTTP. Kubernetes restarts the pod when this fails.
         routes.add("GET", "/health/live", Access.OPEN, request -> Response.json("{\"status\":\"UP\"}"));
+        dev.oauthrelay.server.inventory.DevicesRoute.register(routes, relay.devices());
         return routes;
     }
 }

@@ -1,10 +1,12 @@
 package dev.oauthrelay.server;
 
+import dev.oauthrelay.audit.AuditLog;
 import dev.oauthrelay.observe.RelayEvents;
 import dev.oauthrelay.policy.SubmissionPolicy;
 import dev.oauthrelay.server.admin.AdminServer;
 import dev.oauthrelay.server.config.RelayConfig;
 import dev.oauthrelay.server.config.TlsConfig;
+import dev.oauthrelay.server.inventory.DeviceTracking;
 import dev.oauthrelay.server.listener.SmtpServer;
 import dev.oauthrelay.server.tls.LegacyTls;
 import dev.oauthrelay.server.tls.SelfSignedCertificate;
@@ -46,6 +48,8 @@ public final class Relay implements AutoCloseable {
     private final java.time.Duration gracePeriod;
     /** Null when {@code relay.admin.enabled = false}. */
     private AdminServer admin;
+    /** Null when {@code relay.inventory.enabled = false}. */
+    private DeviceTracking devices;
 
     private Relay(Spool spool, SmtpServer server, ExecutorService blocking, ScheduledExecutorService scheduler,
                   AutoCloseable tlsWatch, OutboundPath outbound, java.time.Duration gracePeriod) {
@@ -64,7 +68,6 @@ public final class Relay implements AutoCloseable {
 
     /** @param observer told of every event of the data path, besides the relay's own observers */
     public static Relay start(RelayConfig config, RelayEvents observer) throws Exception {
-        RelayEvents events = RelayEvents.safely(observer);
         Files.createDirectories(config.dataDir());
         Spool spool = Spool.open(config.dataDir());
         RecoveryReport recovery = spool.recover();
@@ -83,6 +86,10 @@ public final class Relay implements AutoCloseable {
             legacyWatch.close();
             mainWatch.close();
         };
+        DeviceTracking devices = config.inventory().enabled()
+                ? DeviceTracking.start(config.inventory(), config.dataDir(), Clock.systemUTC()) : null;
+        RelayEvents events = RelayEvents.safely(observer, new AuditLog(Clock.systemUTC()),
+                devices == null ? RelayEvents.NONE : devices.inventory());
         OutboundPath outbound = null;
         try {
             if (config.oauth().isPresent()) {
@@ -97,6 +104,7 @@ public final class Relay implements AutoCloseable {
             SmtpServer server = SmtpServer.start(config, policy, spool, tls::current,
                     legacyTls == null ? null : legacyTls::current, blocking, Clock.systemUTC(), events);
             Relay relay = new Relay(spool, server, blocking, scheduler, watch, outbound, config.shutdownGracePeriod());
+            relay.devices = devices;
             if (config.admin().enabled()) {
                 try {
                     relay.admin = AdminServer.start(config.admin(), AdminRoutes.of(relay));
@@ -110,6 +118,9 @@ public final class Relay implements AutoCloseable {
         } catch (Exception e) {
             if (outbound != null) {
                 outbound.close();
+            }
+            if (devices != null) {
+                devices.close();
             }
             watch.close();
             scheduler.shutdownNow();
@@ -187,6 +198,11 @@ public final class Relay implements AutoCloseable {
         return java.util.Optional.ofNullable(outbound).map(OutboundPath::scheduler);
     }
 
+    /** The device inventory, unless {@code relay.inventory.enabled = false}. */
+    public java.util.Optional<DeviceTracking> devices() {
+        return java.util.Optional.ofNullable(devices);
+    }
+
     /**
      * Stops: no new connections or delivery attempts; sessions may finish their message within
      * the grace period (then 421 4.3.2); deliveries in flight finish or stay queued.
@@ -203,6 +219,9 @@ public final class Relay implements AutoCloseable {
         server.shutdown(gracePeriod);
         if (outbound != null) {
             outbound.close();
+        }
+        if (devices != null) {
+            devices.close(); // after the listeners and deliveries: their last events are saved too
         }
         try {
             tlsWatch.close();

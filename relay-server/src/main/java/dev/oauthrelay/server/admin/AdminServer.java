@@ -40,10 +40,20 @@ public final class AdminServer implements AutoCloseable {
         TOKEN
     }
 
-    /** @param rest for a prefix route, the part of the path after the prefix; else empty */
-    public record Request(String method, String path, String rest, Map<String, String> query, byte[] body) {
+    /**
+     * @param rest    for a prefix route, the part of the path after the prefix; else empty
+     * @param headers request headers, names in any case
+     */
+    public record Request(String method, String path, String rest, Map<String, String> query, byte[] body,
+                          Map<String, List<String>> headers) {
         public Optional<String> param(String name) {
             return Optional.ofNullable(query.get(name));
+        }
+
+        /** The first value of header {@code name}, ignoring the case of names. */
+        public Optional<String> header(String name) {
+            return headers.entrySet().stream().filter(h -> h.getKey().equalsIgnoreCase(name) && !h.getValue().isEmpty())
+                    .map(h -> h.getValue().get(0)).findFirst();
         }
     }
 
@@ -150,7 +160,7 @@ public final class AdminServer implements AutoCloseable {
             }
             String rest = route.prefix() ? path.substring(route.path().length()) : "";
             return route.handler().handle(new Request(method, path, rest, query(exchange.getRequestURI().getRawQuery()),
-                    body));
+                    body, exchange.getRequestHeaders()));
         } catch (Exception e) {
             // The operator gets a short text; the details (never a secret: handlers do not see any) go to the log.
             log.warn("admin {} {} failed", method, path, e);

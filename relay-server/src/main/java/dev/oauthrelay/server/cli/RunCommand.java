@@ -24,19 +24,26 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        RelayConfig loaded = loadConfig(config);
+        return loaded == null ? EXIT_BAD_CONFIG : runUntilStopped(loaded, null);
+    }
+
+    /**
+     * The validated configuration from {@code config} (null: the defaults alone), or null after
+     * telling the user on stderr why there is none; exit with {@link #EXIT_BAD_CONFIG} then.
+     */
+    static RelayConfig loadConfig(Path config) {
         if (config != null && !Files.isReadable(config)) {
             System.err.println("relay: cannot read configuration file " + config);
-            return EXIT_BAD_CONFIG;
+            return null;
         }
-        RelayConfig loaded;
         try {
-            loaded = ConfigLoader.load(Optional.ofNullable(config));
+            return ConfigLoader.load(Optional.ofNullable(config));
         } catch (InvalidConfigException e) {
             // The message already starts with "invalid configuration".
             System.err.println("relay: " + e.getMessage());
-            return EXIT_BAD_CONFIG;
+            return null;
         }
-        return runUntilStopped(loaded, null);
     }
 
     /** Starts the relay, runs {@code afterStart} (may be null), and blocks until SIGTERM/SIGINT. */

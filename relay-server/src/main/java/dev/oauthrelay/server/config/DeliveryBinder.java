@@ -189,7 +189,7 @@ final class DeliveryBinder {
         return Optional.of(value.strip());
     }
 
-    private static Integer positive(Section s, String key) {
+    static Integer positive(Section s, String key) {
         Integer v = s.integer(key, "a positive whole number", true);
         if (v != null && v < 1) {
             s.reject(key, "a positive whole number", false);

@@ -25,13 +25,15 @@ import java.util.Objects;
  * @param protection      AUTH brute-force protection and the greeting delay
  * @param trustedProxies  load balancers allowed to connect to {@code proxy-protocol} listeners
  * @param admin           the admin HTTP port
+ * @param inventory       the device inventory
  */
 public record RelayConfig(String hostname, Path dataDir, List<ListenerConfig> listeners, TlsConfig tls,
                           List<DeviceAccount> accounts, List<TrustedNetwork> trustedNetworks,
                           LimitsConfig limits, dev.oauthrelay.server.upstream.UpstreamSettings upstream,
                           java.util.Optional<dev.oauthrelay.server.oauth.OAuthSettings> oauth, DeliveryConfig delivery,
                           java.time.Duration shutdownGracePeriod, ProtectionConfig protection,
-                          List<Cidr> trustedProxies, AdminConfig admin) {
+                          List<Cidr> trustedProxies, AdminConfig admin,
+                          InventoryConfig inventory) {
 
     public RelayConfig {
         Objects.requireNonNull(hostname, "hostname");
@@ -48,5 +50,6 @@ public record RelayConfig(String hostname, Path dataDir, List<ListenerConfig> li
         Objects.requireNonNull(protection, "protection");
         trustedProxies = List.copyOf(trustedProxies);
         Objects.requireNonNull(admin, "admin");
+        Objects.requireNonNull(inventory, "inventory");
     }
 }

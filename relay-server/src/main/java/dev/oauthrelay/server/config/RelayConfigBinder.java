@@ -102,11 +102,13 @@ final class RelayConfigBinder {
         }
         Section adminSection = relay.section("admin");
         AdminConfig admin = adminSection == null ? null : AdminBinder.admin(adminSection);
+        Section inventorySection = relay.section("inventory");
+        InventoryConfig inventory = inventorySection == null ? null : InventoryBinder.inventory(inventorySection);
         if (!problems.isEmpty()) {
             return null;
         }
         return new RelayConfig(hostname, dataDir, listeners, tls, accounts, networks, limits, upstream, oauth, delivery,
-                grace, protection, trustedProxies, admin);
+                grace, protection, trustedProxies, admin, inventory);
     }
 
     private List<ListenerConfig> listeners(Section relay) {

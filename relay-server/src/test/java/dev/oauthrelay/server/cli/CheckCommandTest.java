@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.oauthrelay.auth.PasswordHasher;
 import dev.oauthrelay.server.standin.StandIns;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
@@ -46,24 +43,13 @@ class CheckCommandTest {
         return file;
     }
 
-    private record Run(int exitCode, String output) {
-    }
-
-    private static Run run(String... args) {
-        PrintStream original = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            int code = RelayCli.execute(args);
-            return new Run(code, captured.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(original);
-        }
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
     void everyStepPassesAndTheTokenIsDescribedButNeverPrinted() throws Exception {
-        Run r = run("check", "--config", config(StandIns.PRINTER, standIns.hocon()).toString());
+        CliRun r = run("check", "--config", config(StandIns.PRINTER, standIns.hocon()).toString());
         assertThat(r.exitCode()).as(r.output()).isZero();
         assertThat(r.output())
                 .contains("[ ok ] configuration")
@@ -81,7 +67,7 @@ class CheckCommandTest {
     @Test
     void wrongSecretIsExplainedWithTheFix() throws Exception {
         String settings = standIns.hocon().replace(StandIns.CLIENT_SECRET, "not-the-secret");
-        Run r = run("check", "--config", config(StandIns.PRINTER, settings).toString());
+        CliRun r = run("check", "--config", config(StandIns.PRINTER, settings).toString());
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.output()).contains("[FAIL] token", "AADSTS7000215", "likely cause: The client secret is wrong",
                 "fix: Copy the secret's Value (not its Secret ID)").doesNotContain("not-the-secret");
@@ -89,7 +75,7 @@ class CheckCommandTest {
 
     @Test
     void mailboxTheAppCannotUseIsExplainedWithTheExchangeSteps() throws Exception {
-        Run r = run("check", "--config", config("stranger@contoso.com", standIns.hocon()).toString());
+        CliRun r = run("check", "--config", config("stranger@contoso.com", standIns.hocon()).toString());
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.output()).contains("[ ok ] token", "[FAIL] mailbox stranger@contoso.com", "535",
                 "New-ServicePrincipal", "Enterprise Application", "Add-MailboxPermission", "Set-CASMailbox");
@@ -97,7 +83,7 @@ class CheckCommandTest {
 
     @Test
     void untrustedUpstreamCertificateFailsBeforeAnyTokenIsSent() throws Exception {
-        Run r = run("check", "--config", config(StandIns.PRINTER, standIns.settings().untrustedUpstream().render()).toString());
+        CliRun r = run("check", "--config", config(StandIns.PRINTER, standIns.settings().untrustedUpstream().render()).toString());
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.output()).contains("[FAIL] mailbox " + StandIns.PRINTER, "TLS", "trusted-certificates");
         assertThat(standIns.anyLine("AUTH")).isFalse();
@@ -105,7 +91,7 @@ class CheckCommandTest {
 
     @Test
     void sendTestDeliversOneMessageAsTheMailboxAllowedToUseTheSender() throws Exception {
-        Run r = run("send-test", "--config", config(StandIns.PRINTER, standIns.hocon()).toString(),
+        CliRun r = run("send-test", "--config", config(StandIns.PRINTER, standIns.hocon()).toString(),
                 "--from", "noreply@contoso.com", "--to", "someone@example.org");
         assertThat(r.exitCode()).as(r.output()).isZero();
         assertThat(r.output()).contains("[ ok ] send as " + StandIns.PRINTER, "accepted upstream: 250");

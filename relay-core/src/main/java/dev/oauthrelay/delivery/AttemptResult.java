@@ -29,8 +29,22 @@ public sealed interface AttemptResult {
      * @param reason a short explanation for logs and notifications (no secrets)
      * @param afterFinalDot true if the connection was lost after the final dot was sent and before
      *               the reply: the upstream may have taken the message, so a retry may duplicate it
+     * @param retryAfter when the upstream asked to be tried again (an HTTP {@code Retry-After}), or
+     *               null: the retry policy decides
      */
-    record Failed(Stage stage, RemoteReply reply, String reason, boolean afterFinalDot) implements AttemptResult {
+    record Failed(Stage stage, RemoteReply reply, String reason, boolean afterFinalDot, java.time.Duration retryAfter)
+            implements AttemptResult {
+
+        public Failed {
+            if (retryAfter != null && retryAfter.isNegative()) {
+                retryAfter = java.time.Duration.ZERO;
+            }
+        }
+
+        /** A failure without a retry time of the upstream's. */
+        public Failed(Stage stage, RemoteReply reply, String reason, boolean afterFinalDot) {
+            this(stage, reply, reason, afterFinalDot, null);
+        }
     }
 
     /**

@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -37,8 +38,11 @@ import org.slf4j.LoggerFactory;
  * <p>Scheduling decisions (what is ready, what runs, what waits) are made on the single
  * {@code timer} thread; file work runs on {@code io}; the upstream runs its own threads. At most
  * {@code maxConcurrent} attempts run at once; the upstream client limits connections per mailbox.
+ *
+ * <p>Operators change the queue through this class too ({@link QueueOperations}): a message an
+ * attempt is reading is never deleted or moved under it; a delete waits for the attempt to end.
  */
-public final class DeliveryScheduler implements AutoCloseable {
+public final class DeliveryScheduler implements QueueOperations, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(DeliveryScheduler.class);
 
@@ -58,6 +62,13 @@ public final class DeliveryScheduler implements AutoCloseable {
     private final Set<QueueId> queuedOrActive = new HashSet<>();
     private final Set<QueueId> active = new HashSet<>();
     private final Map<QueueId, ScheduledFuture<?>> waiting = new HashMap<>();
+    /** Messages with an operator's change in progress on io: no attempt may start meanwhile. */
+    private final Set<QueueId> operatorBusy = new HashSet<>();
+    /**
+     * Deleted by an operator during an attempt: removed when it ends (who asked, for the log).
+     * Concurrent because an attempt that ends after {@link #close} removes its entry on io.
+     */
+    private final Map<QueueId, String> deleteWhenOver = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean closed;
 
     private final AtomicLong delivered = new AtomicLong();
@@ -109,7 +120,7 @@ public final class DeliveryScheduler implements AutoCloseable {
             return;
         }
         timer.execute(() -> {
-            if (active.contains(id) || ready.contains(id)) {
+            if (active.contains(id) || ready.contains(id) || operatorBusy.contains(id)) {
                 return;
             }
             ScheduledFuture<?> old = waiting.remove(id);
@@ -128,7 +139,7 @@ public final class DeliveryScheduler implements AutoCloseable {
     }
 
     private void makeReady(QueueId id) {
-        if (queuedOrActive.add(id)) {
+        if (!operatorBusy.contains(id) && queuedOrActive.add(id)) {
             ready.add(id);
         }
         pump();
@@ -146,7 +157,11 @@ public final class DeliveryScheduler implements AutoCloseable {
     private void attemptOver(QueueId id, Duration retryIn) {
         active.remove(id);
         queuedOrActive.remove(id);
-        if (retryIn != null && !closed) {
+        String deletedBy = deleteWhenOver.remove(id);
+        if (deletedBy != null) {
+            operatorBusy.add(id);
+            io.execute(() -> deleteAfterAttempt(id, deletedBy, () -> timer.execute(() -> operatorBusy.remove(id))));
+        } else if (retryIn != null && !closed) {
             waiting.put(id, timer.schedule(() -> {
                 waiting.remove(id);
                 makeReady(id);
@@ -158,7 +173,30 @@ public final class DeliveryScheduler implements AutoCloseable {
     private void over(QueueId id, Duration retryIn) {
         if (!closed) {
             timer.execute(() -> attemptOver(id, retryIn));
+            return;
         }
+        // Stopping: nothing schedules any more, but a delete the operator was promised still happens.
+        String deletedBy = deleteWhenOver.remove(id);
+        if (deletedBy != null) {
+            deleteAfterAttempt(id, deletedBy, () -> { });
+        }
+    }
+
+    /** Runs on io once the attempt that held up an operator's delete has ended. */
+    private void deleteAfterAttempt(QueueId id, String by, Runnable then) {
+        OperatorResult result;
+        try {
+            result = QueueMaintenance.delete(spool, id);
+            if (result.outcome() == OperatorResult.Outcome.NOT_FOUND) {
+                result = OperatorResult.done("the attempt in progress delivered " + id
+                        + " to every recipient before the delete took effect: nothing left to delete");
+            }
+        } catch (IOException | RuntimeException e) {
+            result = OperatorResult.refused("cannot delete " + id + " after the attempt in progress: " + e);
+        } finally {
+            then.run();
+        }
+        QueueMaintenance.logged("delete (after the attempt in progress)", id, by, result);
     }
 
     /** Runs on the io executor. */
@@ -184,7 +222,7 @@ public final class DeliveryScheduler implements AutoCloseable {
         Envelope env = message.envelope();
         List<String> pending = state.pending();
         Submission submission = new Submission(env.mailbox(), env.mailFrom(), env.mailParameters(), pending,
-                message.bodySize(), message::openBody);
+                message.bodySize(), message::openBody, env.identityKind(), env.identity());
         upstream.submit(submission)
                 .whenComplete((result, error) -> io.execute(() -> {
                     AttemptResult r = error == null ? result
@@ -218,9 +256,10 @@ public final class DeliveryScheduler implements AutoCloseable {
                     id, f.reason());
         }
         Instant now = clock.instant();
-        DeliveryState after = new DeliveryState(before.attempts() + 1, now, lastError, duplicate, recipients);
+        DeliveryState after = new DeliveryState(before.attempts() + 1, now, lastError, duplicate, recipients,
+                before.releasedAt());
         Envelope env = message.envelope();
-        if (!after.finished() && retry.expired(env.receivedAt(), now)) {
+        if (!after.finished() && retry.expired(after.ageCountsFrom(env), now)) {
             after = expire(after, now);
         }
         if (after.finished()) {
@@ -228,9 +267,10 @@ public final class DeliveryScheduler implements AutoCloseable {
             return;
         }
         deferred.incrementAndGet();
-        Duration delay = retry.delayAfter(after.attempts(), random);
+        int attempts = after.attempts();
+        Duration delay = OutcomeClassifier.retryAfter(result).orElseGet(() -> retry.delayAfter(attempts, random));
         after = new DeliveryState(after.attempts(), now.plus(delay), after.lastError(), after.possibleDuplicate(),
-                after.recipients());
+                after.recipients(), after.releasedAt());
         try {
             spool.writeState(id, after);
         } catch (IOException e) {
@@ -260,7 +300,7 @@ public final class DeliveryScheduler implements AutoCloseable {
             r.put(pending, new DeliveryState.RecipientStatus(DeliveryState.Status.FAILED,
                     "4.4.7 message expired after " + s.attempts() + " attempts; last error: " + s.lastError()));
         }
-        return new DeliveryState(s.attempts(), now, s.lastError(), s.possibleDuplicate(), r);
+        return new DeliveryState(s.attempts(), now, s.lastError(), s.possibleDuplicate(), r, s.releasedAt());
     }
 
     /** Every recipient is decided: remove the message, or dead-letter it and notify. */
@@ -282,7 +322,7 @@ public final class DeliveryScheduler implements AutoCloseable {
                 events.messageFailed(env, state.attempts(), reply);
                 // Out of the queue first: if anything below fails, the message is not tried again,
                 // so no second notice can follow.
-                spool.deadLetter(id, DeadLetterReport.render(env, state));
+                spool.deadLetter(id, DeadLetterReport.render(env, state), state);
                 try {
                     notifier.permanentFailure(spool.readDeadLetter(id), state);
                 } catch (IOException | RuntimeException e) {
@@ -294,6 +334,171 @@ public final class DeliveryScheduler implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             log.error("message {}: cannot finish ({}); will try again", id, e.toString());
             over(id, retry.delayAfter(Math.max(1, state.attempts()), random));
+        }
+    }
+
+    // ---- operator requests (QueueOperations) ----
+
+    @Override
+    public CompletableFuture<OperatorResult> retryNow(QueueId id, String by) {
+        return operate("retry", id, by, () -> {
+            if (active.contains(id)) {
+                return OperatorResult.done("an attempt to deliver " + id + " is in progress now");
+            }
+            if (ready.contains(id)) {
+                return OperatorResult.done(id + " is due: an attempt starts as soon as a delivery slot is free");
+            }
+            ScheduledFuture<?> wait = waiting.remove(id);
+            if (wait != null) {
+                wait.cancel(false);
+                makeReady(id);
+                return OperatorResult.done("attempt to deliver " + id + " started");
+            }
+            return null; // not scheduled: look at the files
+        }, () -> {
+            if (spool.isQueued(id)) {
+                return OperatorResult.done("attempt to deliver " + id + " started");
+            }
+            if (spool.isDeadLettered(id)) {
+                return OperatorResult.refused(id + " is dead-lettered: release puts its failed recipients back into"
+                        + " the queue");
+            }
+            return spool.contents(id).damaged().isEmpty() ? OperatorResult.notFound(id)
+                    : OperatorResult.refused(id + " is quarantined and cannot be delivered as it is");
+        }, true);
+    }
+
+    @Override
+    public CompletableFuture<OperatorResult> retryAll(String by) {
+        return operate("retry", "all", by, () -> {
+            int inProgress = active.size();
+            List<QueueId> due = List.copyOf(waiting.keySet());
+            due.forEach(id -> waiting.remove(id).cancel(false));
+            due.forEach(this::makeReady);
+            return OperatorResult.done(due.size() + " waiting message(s) due now; " + inProgress
+                    + " attempt(s) were in progress already");
+        }, null, false);
+    }
+
+    @Override
+    public CompletableFuture<OperatorResult> delete(QueueId id, String by) {
+        return operate("delete", id, by, () -> {
+            if (deleteWhenOver.containsKey(id)) {
+                return new OperatorResult(OperatorResult.Outcome.PENDING, id + " is already to be deleted when the"
+                        + " attempt in progress ends");
+            }
+            if (active.contains(id)) {
+                deleteWhenOver.put(id, by);
+                return new OperatorResult(OperatorResult.Outcome.PENDING, "an attempt to deliver " + id
+                        + " is in progress: it is deleted when the attempt ends (recipients the upstream accepts"
+                        + " meanwhile have it)");
+            }
+            if (ready.remove(id)) {
+                queuedOrActive.remove(id);
+            }
+            ScheduledFuture<?> wait = waiting.remove(id);
+            if (wait != null) {
+                wait.cancel(false);
+            }
+            return null;
+        }, () -> QueueMaintenance.delete(spool, id), false);
+    }
+
+    @Override
+    public CompletableFuture<OperatorResult> release(QueueId id, String by) {
+        return operate("release", id, by, () -> {
+            if (active.contains(id) || deleteWhenOver.containsKey(id)) {
+                return OperatorResult.refused("an attempt to deliver " + id + " is in progress");
+            }
+            if (ready.contains(id) || waiting.containsKey(id)) {
+                return OperatorResult.refused(id + " is queued, not dead-lettered: use retry to try it now");
+            }
+            return null;
+        }, () -> QueueMaintenance.release(spool, id, clock.instant()), true);
+    }
+
+    @Override
+    public CompletableFuture<Map<QueueId, Activity>> activity() {
+        CompletableFuture<Map<QueueId, Activity>> snapshot = new CompletableFuture<>();
+        onTimer(snapshot, () -> {
+            Map<QueueId, Activity> m = new HashMap<>();
+            waiting.keySet().forEach(id -> m.put(id, Activity.WAITING));
+            ready.forEach(id -> m.put(id, Activity.DUE));
+            active.forEach(id -> m.put(id, deleteWhenOver.containsKey(id) ? Activity.DELETE_PENDING
+                    : Activity.ATTEMPT_IN_PROGRESS));
+            operatorBusy.forEach(id -> m.put(id, Activity.OPERATOR_CHANGE));
+            snapshot.complete(Map.copyOf(m));
+        });
+        return snapshot;
+    }
+
+    /** File work of an operator request, on io. */
+    @FunctionalInterface
+    private interface FileWork {
+        OperatorResult run() throws IOException;
+    }
+
+    /**
+     * One operator request: {@code decide} runs on the timer thread and answers, or returns null
+     * to go on with {@code files} on io while no attempt may start for the message; if that is
+     * done and {@code thenDeliver}, an attempt starts at once. Every request is logged.
+     */
+    private CompletableFuture<OperatorResult> operate(String operation, Object target, String by,
+                                                      java.util.function.Supplier<OperatorResult> decide,
+                                                      FileWork files, boolean thenDeliver) {
+        CompletableFuture<OperatorResult> answer = new CompletableFuture<>();
+        onTimer(answer, () -> {
+            QueueId id = target instanceof QueueId q ? q : null;
+            OperatorResult decided = id != null && operatorBusy.contains(id)
+                    ? OperatorResult.refused("another operator request for " + id + " is in progress")
+                    : decide.get();
+            if (decided != null) {
+                answer.complete(decided);
+                return;
+            }
+            operatorBusy.add(id);
+            io.execute(() -> {
+                OperatorResult result;
+                try {
+                    result = files.run();
+                } catch (IOException | RuntimeException e) {
+                    log.error("queue {} {} by {} failed", operation, id, by, e);
+                    result = OperatorResult.refused(operation + " of " + id + " failed (" + e
+                            + "); it stays where it was, not scheduled until retried or the relay restarts");
+                }
+                OperatorResult done = result;
+                try {
+                    timer.execute(() -> {
+                        operatorBusy.remove(id);
+                        if (thenDeliver && done.outcome() == OperatorResult.Outcome.DONE) {
+                            makeReady(id);
+                        }
+                        answer.complete(done);
+                    });
+                } catch (java.util.concurrent.RejectedExecutionException stopped) {
+                    answer.complete(done); // the relay stopped meanwhile; the files are as the result says
+                }
+            });
+        });
+        return answer.whenComplete((r, e) -> {
+            if (r != null) {
+                QueueMaintenance.logged(operation, target, by, r);
+            } else {
+                log.warn("queue {} {} by {}: not done: {}", operation, target, by, e.getMessage());
+            }
+        });
+    }
+
+    /** Runs {@code task} on the timer thread, or completes {@code answer} if the scheduler has stopped. */
+    private <T> void onTimer(CompletableFuture<T> answer, Runnable task) {
+        if (closed) {
+            answer.completeExceptionally(new IllegalStateException("the relay is stopping"));
+            return;
+        }
+        try {
+            timer.execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            answer.completeExceptionally(new IllegalStateException("the relay is stopping"));
         }
     }
 

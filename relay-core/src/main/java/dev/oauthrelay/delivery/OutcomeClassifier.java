@@ -1,8 +1,10 @@
 package dev.oauthrelay.delivery;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The one place that decides what an attempt's result means for each recipient (the role of
@@ -10,6 +12,9 @@ import java.util.Map;
  * failed. Authentication failures defer even though they are 5xx: a rejected token is the relay's
  * problem (an expired secret, missing consent), not the message's, and the device already has its
  * 250, so the message waits until an operator fixes the tenant.
+ *
+ * <p>When the next try is: the retry policy's backoff, unless the upstream said when
+ * ({@link #retryAfter}).
  */
 public final class OutcomeClassifier {
 
@@ -30,6 +35,21 @@ public final class OutcomeClassifier {
                     : forRecipient(rcpt, done.dataReply()));
         }
         return out;
+    }
+
+    /** Never retry sooner than this, whatever the upstream says ({@code Retry-After: 0} must not spin). */
+    static final Duration MIN_RETRY_AFTER = Duration.ofSeconds(1);
+
+    /**
+     * The wait the upstream asked for before the next try (Graph's {@code Retry-After} on 429 and
+     * 503, RFC 9110 section 10.2.3), at least {@link #MIN_RETRY_AFTER}; empty if it did not ask,
+     * and the retry policy decides.
+     */
+    public static Optional<Duration> retryAfter(AttemptResult result) {
+        if (result instanceof AttemptResult.Failed f && f.retryAfter() != null) {
+            return Optional.of(f.retryAfter().compareTo(MIN_RETRY_AFTER) < 0 ? MIN_RETRY_AFTER : f.retryAfter());
+        }
+        return Optional.empty();
     }
 
     private static RecipientOutcome failedSession(AttemptResult.Failed failed) {

@@ -15,9 +15,12 @@ import java.util.List;
  * @param recipients     the recipients still to deliver to
  * @param bodySize       the body's size in bytes as stored
  * @param body           opens the message bytes as stored (unstuffed, as received)
+ * @param identityKind   the kind of identity that submitted it (an {@code Envelope.KIND_*}), or
+ *                       {@code ""} if unknown; with {@code identity}, chooses the upstream route
+ * @param identity       the account's username or the network's CIDR, or {@code ""}
  */
 public record Submission(String mailbox, String mailFrom, List<String> mailParameters, List<String> recipients,
-                         long bodySize, Body body) {
+                         long bodySize, Body body, String identityKind, String identity) {
 
     public Submission {
         mailParameters = List.copyOf(mailParameters);
@@ -25,6 +28,19 @@ public record Submission(String mailbox, String mailFrom, List<String> mailParam
         if (recipients.isEmpty()) {
             throw new IllegalArgumentException("no recipients");
         }
+        identityKind = identityKind == null ? "" : identityKind;
+        identity = identity == null ? "" : identity;
+    }
+
+    /** A submission of no particular identity (a test send, a login check): the default route. */
+    public Submission(String mailbox, String mailFrom, List<String> mailParameters, List<String> recipients,
+                      long bodySize, Body body) {
+        this(mailbox, mailFrom, mailParameters, recipients, bodySize, body, "", "");
+    }
+
+    /** The same message for other recipients (the ones still pending). */
+    public Submission withRecipients(List<String> newRecipients) {
+        return new Submission(mailbox, mailFrom, mailParameters, newRecipients, bodySize, body, identityKind, identity);
     }
 
     /** Opens the message content; each attempt opens it afresh. */

@@ -16,9 +16,10 @@ import java.util.Locale;
  *                       domain, or {@code *} for any sender
  * @param onMismatch     what to do with any other sender
  * @param headerRepair   which header repairs its messages get
+ * @param upstream       which upstream its mail is delivered through
  */
 public record Identity(String name, Kind kind, String mailbox, List<String> allowedSenders,
-                       SenderMismatch onMismatch, HeaderRepairOptions headerRepair) {
+                       SenderMismatch onMismatch, HeaderRepairOptions headerRepair, UpstreamChoice upstream) {
 
     public enum Kind { ACCOUNT, TRUSTED_NETWORK }
 
@@ -28,9 +29,16 @@ public record Identity(String name, Kind kind, String mailbox, List<String> allo
             throw new IllegalArgumentException("mailbox must be an address: " + mailbox);
         }
         java.util.Objects.requireNonNull(headerRepair, "headerRepair");
+        java.util.Objects.requireNonNull(upstream, "upstream");
     }
 
-    /** An identity with the default header repairs ({@link HeaderRepairOptions#DEFAULTS}). */
+    /** An identity delivered over SMTP. */
+    public Identity(String name, Kind kind, String mailbox, List<String> allowedSenders, SenderMismatch onMismatch,
+                    HeaderRepairOptions headerRepair) {
+        this(name, kind, mailbox, allowedSenders, onMismatch, headerRepair, UpstreamChoice.SMTP);
+    }
+
+    /** An identity with the default header repairs ({@link HeaderRepairOptions#DEFAULTS}), delivered over SMTP. */
     public Identity(String name, Kind kind, String mailbox, List<String> allowedSenders, SenderMismatch onMismatch) {
         this(name, kind, mailbox, allowedSenders, onMismatch, HeaderRepairOptions.DEFAULTS);
     }

@@ -30,6 +30,11 @@ public final class SubmissionPolicy {
                 .toList();
     }
 
+    /** The bcrypt cost an unknown username is checked with (0 without accounts); for tests. */
+    int unknownUserCost() {
+        return unknownUserHash == null ? 0 : PasswordHasher.cost(unknownUserHash);
+    }
+
     /**
      * The cost most accounts' hashes use (the higher on a tie): with it, an unknown username takes as
      * long as a wrong password for a typical account, whatever cost hash-password was run with.

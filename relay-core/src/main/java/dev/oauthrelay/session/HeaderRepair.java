@@ -166,6 +166,65 @@ public final class HeaderRepair {
     }
 
     /**
+     * The addresses in the {@code To:}, {@code Cc:} and {@code Bcc:} fields of a header section
+     * (RFC 5322 section 3.6.3), in order, as written (display names, comments and group names
+     * left out). For an upstream that takes its recipients from the header (Microsoft Graph).
+     *
+     * @param fields the header fields, as for {@link #repair}
+     */
+    public static List<String> recipients(byte[] fields) {
+        return addresses(fields, "to", "cc", "bcc");
+    }
+
+    /**
+     * The addresses in the fields of these names (lower case, e.g. {@code "from"}), in order, as
+     * {@link #recipients} finds them.
+     */
+    public static List<String> addresses(byte[] fields, String... lowerNames) {
+        List<String> out = new ArrayList<>();
+        for (Field f : parse(new String(fields, StandardCharsets.ISO_8859_1))) {
+            for (String name : lowerNames) {
+                if (f.is(name)) {
+                    out.addAll(addressList(f.value));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The header section with {@code addresses} added as blind copies: appended to the first
+     * {@code Bcc:} field if there is one (RFC 5322 allows one), otherwise in a new {@code Bcc:} at
+     * the end, one address per line. Everything else stays byte for byte.
+     *
+     * @param fields the header fields, as for {@link #repair}
+     */
+    public static byte[] addBcc(byte[] fields, List<String> addresses) {
+        if (addresses.isEmpty()) {
+            return fields;
+        }
+        String list = String.join(",\r\n ", addresses);
+        List<Field> parsed = parse(new String(fields, StandardCharsets.ISO_8859_1));
+        StringBuilder out = new StringBuilder(fields.length + list.length() + 16);
+        boolean done = false;
+        for (Field f : parsed) {
+            if (!done && f.is("bcc")) {
+                f.value = f.value.isBlank() ? " " + list : f.value.stripTrailing() + ",\r\n " + list;
+                f.changed = true;
+                done = true;
+            }
+            out.append(f.changed ? crlf(f.text()) : f.text());
+        }
+        if (!parsed.isEmpty() && !out.toString().endsWith("\n")) {
+            out.append("\r\n"); // a last field without its line end
+        }
+        if (!done) {
+            out.append("Bcc: ").append(list).append("\r\n");
+        }
+        return out.toString().getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /**
      * The first non-empty Message-ID, unfolded and trimmed, as UTF-8 text where its bytes are UTF-8
      * (RFC 6532); capped, as it only goes into logs.
      */
@@ -278,6 +337,35 @@ public final class HeaderRepair {
             }
             if (a.length() > 0) {
                 out.add(a.toString());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The addresses of an address-list (RFC 5322 section 3.4): split at every comma outside
+     * quotes, comments and angle brackets, group names and their ";" dropped; a part without an
+     * "@" (a stray unquoted word) is no address.
+     */
+    static List<String> addressList(String value) {
+        byte[] kind = lex(value);
+        List<String> out = new ArrayList<>();
+        int start = 0;
+        boolean inAngle = false;
+        for (int i = 0; i <= value.length(); i++) {
+            char c = i < value.length() ? value.charAt(i) : ',';
+            if (i < value.length() && kind[i] != PLAIN) {
+                continue;
+            }
+            if (c == '<') {
+                inAngle = true;
+            } else if (c == '>') {
+                inAngle = false;
+            } else if (!inAngle && (c == ',' || c == ';' || c == ':')) {
+                if (c != ':') { // "group-name:" starts a group; what came before it is its name
+                    addresses(value.substring(start, i)).stream().filter(a -> a.indexOf('@') > 0).forEach(out::add);
+                }
+                start = i + 1;
             }
         }
         return out;

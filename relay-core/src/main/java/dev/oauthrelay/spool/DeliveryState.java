@@ -17,9 +17,11 @@ import java.util.Map;
  * @param possibleDuplicate   an attempt lost its connection after the final dot, so the upstream
  *                            may already have the message (RFC 5321 section 6.1 leaves this open)
  * @param recipients          every recipient's status, in envelope order
+ * @param releasedAt          when an operator last released the message from the dead-letter folder
+ *                            (its maximum age counts from then), or {@code null} if never
  */
 public record DeliveryState(int attempts, Instant nextAttempt, String lastError, boolean possibleDuplicate,
-                            Map<String, RecipientStatus> recipients) {
+                            Map<String, RecipientStatus> recipients, Instant releasedAt) {
 
     public enum Status { PENDING, DELIVERED, FAILED }
 
@@ -29,6 +31,12 @@ public record DeliveryState(int attempts, Instant nextAttempt, String lastError,
 
     public DeliveryState {
         recipients = Collections.unmodifiableMap(new LinkedHashMap<>(recipients));
+    }
+
+    /** A state of a message that was never released. */
+    public DeliveryState(int attempts, Instant nextAttempt, String lastError, boolean possibleDuplicate,
+                         Map<String, RecipientStatus> recipients) {
+        this(attempts, nextAttempt, lastError, possibleDuplicate, recipients, null);
     }
 
     /** The state of a message nobody has tried to deliver yet. */
@@ -50,7 +58,29 @@ public record DeliveryState(int attempts, Instant nextAttempt, String lastError,
                 .map(Map.Entry::getKey).toList();
     }
 
+    public List<String> delivered() {
+        return recipients.entrySet().stream().filter(e -> e.getValue().status() == Status.DELIVERED)
+                .map(Map.Entry::getKey).toList();
+    }
+
     public boolean finished() {
         return pending().isEmpty();
+    }
+
+    /** When the message's maximum age starts: at reception, or at its last release. */
+    public Instant ageCountsFrom(Envelope envelope) {
+        return releasedAt != null && releasedAt.isAfter(envelope.receivedAt()) ? releasedAt : envelope.receivedAt();
+    }
+
+    /**
+     * The state of a dead-lettered message an operator puts back into the queue at {@code now}:
+     * every recipient that failed is pending again, recipients the upstream accepted stay
+     * delivered and are never sent again; attempts start over, the next attempt is due at once and the maximum age counts from
+     * {@code now}.
+     */
+    public DeliveryState released(Instant now) {
+        Map<String, RecipientStatus> r = new LinkedHashMap<>();
+        recipients.forEach((rcpt, s) -> r.put(rcpt, s.status() == Status.FAILED ? new RecipientStatus(Status.PENDING, "") : s));
+        return new DeliveryState(0, now, "", possibleDuplicate, r, now);
     }
 }

@@ -8,17 +8,17 @@ import java.nio.file.attribute.PosixFilePermissions;
  * Creation attributes that keep spooled mail readable by the relay's own user only: bodies are
  * often scanned documents. Empty where the file system has no POSIX permissions (Windows).
  */
-final class OwnerOnly {
+public final class OwnerOnly {
 
     private OwnerOnly() {
     }
 
-    static FileAttribute<?>[] directory(Path where) {
+    public static FileAttribute<?>[] directory(Path where) {
         return posix(where) ? new FileAttribute<?>[] {
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"))} : new FileAttribute<?>[0];
     }
 
-    static FileAttribute<?>[] file(Path where) {
+    public static FileAttribute<?>[] file(Path where) {
         return posix(where) ? new FileAttribute<?>[] {
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))} : new FileAttribute<?>[0];
     }

@@ -49,6 +49,18 @@ public final class Spool {
         return open(dataDir, DurableOps.REAL);
     }
 
+    /**
+     * Opens an existing spool without creating, recovering or changing anything: for reading it
+     * from another process (the {@code relay queue} command while the relay is stopped).
+     */
+    public static Spool openExisting(Path dataDir) throws IOException {
+        Path root = dataDir.resolve("spool");
+        if (!Files.isDirectory(root)) {
+            throw new java.nio.file.NoSuchFileException(root.toString(), null, "no spool here");
+        }
+        return new Spool(root, DurableOps.REAL);
+    }
+
     static Spool open(Path dataDir, DurableOps ops) throws IOException {
         Path root = dataDir.resolve("spool");
         Spool spool = new Spool(root, ops);
@@ -194,7 +206,10 @@ public final class Spool {
 
     /** The delivery state of a queued message, or empty if none was written yet (or it is unreadable). */
     public java.util.Optional<DeliveryState> readState(QueueId id) throws IOException {
-        Path file = stateFile(id);
+        return readState(stateFile(id));
+    }
+
+    private static java.util.Optional<DeliveryState> readState(Path file) throws IOException {
         if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
             return java.util.Optional.empty();
         }
@@ -214,11 +229,14 @@ public final class Spool {
 
     /**
      * Moves a message that failed permanently to {@code deadletter/}, with a report beside it
-     * ({@code <id>.report}: the upstream replies). It is kept for the operator, never retried.
+     * ({@code <id>.report}: the upstream replies) and its final delivery state ({@code <id>.state},
+     * which says who already has it, should an operator {@link #release} it). It is kept for the
+     * operator and never retried by itself.
      */
-    public void deadLetter(QueueId id, String report) throws IOException {
+    public void deadLetter(QueueId id, String report, DeliveryState state) throws IOException {
         String name = SpoolFormat.fileName(id);
         writeDurably(deadLetterDir.resolve(id.value() + ".report"), report.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        writeDurably(deadLetterStateFile(id), StateCodec.encode(state));
         ops.atomicMove(queueDir.resolve(name), deadLetterDir.resolve(name));
         ops.syncDirectory(deadLetterDir);
         ops.syncDirectory(queueDir);
@@ -240,12 +258,95 @@ public final class Spool {
         return Files.readString(deadLetterDir.resolve(id.value() + ".report"));
     }
 
+    /** The delivery state a message had when it was dead-lettered; empty if none was kept. */
+    public java.util.Optional<DeliveryState> readDeadLetterState(QueueId id) throws IOException {
+        return readState(deadLetterStateFile(id));
+    }
+
+    public boolean isQueued(QueueId id) {
+        return Files.exists(queueDir.resolve(SpoolFormat.fileName(id)), LinkOption.NOFOLLOW_LINKS);
+    }
+
+    public boolean isDeadLettered(QueueId id) {
+        return Files.exists(deadLetterDir.resolve(SpoolFormat.fileName(id)), LinkOption.NOFOLLOW_LINKS);
+    }
+
+    /**
+     * Puts a dead-lettered message back into {@code queue/} with {@code state} as its delivery
+     * state. The state is written first, then the message is renamed (atomically) and both
+     * directories synced: a crash in between leaves it dead-lettered (the stray state is removed
+     * at start-up), never in both places or in neither. Nobody may be delivering it meanwhile:
+     * the caller coordinates with the scheduler.
+     */
+    public void release(QueueId id, DeliveryState state) throws IOException {
+        String name = SpoolFormat.fileName(id);
+        Path source = deadLetterDir.resolve(name);
+        Path target = queueDir.resolve(name);
+        if (!Files.exists(source, LinkOption.NOFOLLOW_LINKS)) {
+            throw new java.nio.file.NoSuchFileException(source.toString());
+        }
+        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            throw new java.nio.file.FileAlreadyExistsException(target.toString());
+        }
+        writeState(id, state);
+        ops.atomicMove(source, target);
+        ops.syncDirectory(queueDir);
+        ops.syncDirectory(deadLetterDir);
+        Files.deleteIfExists(deadLetterDir.resolve(id.value() + ".report"));
+        Files.deleteIfExists(deadLetterStateFile(id));
+    }
+
+    /** Deletes a dead letter with its report and state; false if there was none. */
+    public boolean removeDeadLetter(QueueId id) throws IOException {
+        boolean existed = Files.deleteIfExists(deadLetterDir.resolve(SpoolFormat.fileName(id)));
+        ops.syncDirectory(deadLetterDir);
+        Files.deleteIfExists(deadLetterDir.resolve(id.value() + ".report"));
+        Files.deleteIfExists(deadLetterStateFile(id));
+        return existed;
+    }
+
+    /** Deletes the quarantined files of {@code id} ({@code <id>.msg}, {@code <id>.msg.1}, ...); how many. */
+    public int removeQuarantined(QueueId id) throws IOException {
+        int removed = 0;
+        for (Path file : sortedFiles(quarantineDir)) {
+            if (file.getFileName().toString().startsWith(SpoolFormat.fileName(id)) && Files.deleteIfExists(file)) {
+                removed++;
+            }
+        }
+        if (removed > 0) {
+            ops.syncDirectory(quarantineDir);
+        }
+        return removed;
+    }
+
+    /** Every message an operator can see: queued, dead-lettered, and damaged files (see {@link SpoolListing}). */
+    public SpoolContents contents() throws IOException {
+        return SpoolListing.list(this, name -> true);
+    }
+
+    /** As {@link #contents()}, only the files of one message. */
+    public SpoolContents contents(QueueId id) throws IOException {
+        return SpoolListing.list(this, name -> name.startsWith(id.value() + "."));
+    }
+
+    /**
+     * The header section of a listed message (its first bytes up to and including the empty line
+     * that ends the header, at most {@code max} bytes), decoded as UTF-8.
+     */
+    public String headerSection(QueueEntry entry, int max) throws IOException {
+        return SpoolListing.headerSection(entry, max);
+    }
+
     private void writeDurably(Path target, byte[] content) throws IOException {
         DurableFile.write(ops, tmpDir.resolve(target.getFileName() + ".tmp"), target, content);
     }
 
     private Path stateFile(QueueId id) {
         return stateDir.resolve(id.value() + ".state");
+    }
+
+    private Path deadLetterStateFile(QueueId id) {
+        return deadLetterDir.resolve(id.value() + ".state");
     }
 
     private void removeOrphanStates(List<QueueId> queued) throws IOException {
@@ -277,6 +378,13 @@ public final class Spool {
 
     public Path deadLetterDir() {
         return deadLetterDir;
+    }
+
+    /** The files in {@code dir}, sorted by name. */
+    static List<Path> sortedFiles(Path dir) throws IOException {
+        List<Path> files = list(dir);
+        files.sort(java.util.Comparator.comparing(p -> p.getFileName().toString()));
+        return files;
     }
 
     private static List<Path> list(Path dir) throws IOException {

@@ -46,17 +46,41 @@ final class SpoolFileReader {
             if ((int) crc.getValue() != trailer.crc()) {
                 throw new SpoolCorruptException(file, "checksum mismatch: content altered");
             }
-            Envelope envelope;
-            try {
-                envelope = EnvelopeCodec.decode(section);
-            } catch (IllegalArgumentException | DateTimeException e) {
-                throw new SpoolCorruptException(file, "bad envelope: " + e.getMessage());
-            }
-            if (!envelope.id().equals(expectedId)) {
-                throw new SpoolCorruptException(file, "envelope id " + envelope.id() + " does not match the file name");
-            }
-            return new StoredFile(file, envelope, section, bodySize, trailer.crc());
+            return new StoredFile(file, decode(section, file, expectedId), section, bodySize, trailer.crc());
         }
+    }
+
+    /** An entry's envelope and where its body lies, read without checking the body (for listings). */
+    record EnvelopeOnly(Envelope envelope, long bodyOffset, long bodySize) {
+    }
+
+    /**
+     * Reads only the envelope section and checks the file is long enough for a trailer: cheap
+     * enough to list a large queue, but not a validation ({@link #read} is).
+     */
+    static EnvelopeOnly readEnvelope(Path file, QueueId expectedId) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            byte[] section = readEnvelopeSection(ch, size, file);
+            long bodySize = size - section.length - SpoolFormat.TRAILER_LENGTH;
+            if (bodySize < 0) {
+                throw new SpoolCorruptException(file, "missing trailer: file truncated");
+            }
+            return new EnvelopeOnly(decode(section, file, expectedId), section.length, bodySize);
+        }
+    }
+
+    private static Envelope decode(byte[] section, Path file, QueueId expectedId) throws SpoolCorruptException {
+        Envelope envelope;
+        try {
+            envelope = EnvelopeCodec.decode(section);
+        } catch (IllegalArgumentException | DateTimeException e) {
+            throw new SpoolCorruptException(file, "bad envelope: " + e.getMessage());
+        }
+        if (!envelope.id().equals(expectedId)) {
+            throw new SpoolCorruptException(file, "envelope id " + envelope.id() + " does not match the file name");
+        }
+        return envelope;
     }
 
     /** The magic line through the blank line that ends the envelope. */
@@ -72,27 +96,40 @@ final class SpoolFileReader {
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
         out.writeBytes(head);
-        long limit = Math.min(size, SpoolFormat.MAX_ENVELOPE_BYTES);
+        // The magic line's CRLF counts, so an empty envelope is still found.
+        if (copyThroughEmptyLine(ch, magic.length, Math.min(size, SpoolFormat.MAX_ENVELOPE_BYTES), out)) {
+            return out.toByteArray();
+        }
+        throw new SpoolCorruptException(file, "no end of envelope found: file truncated or not a spool file");
+    }
+
+    /**
+     * Copies bytes from {@code from} (just after a CRLF) into {@code out} until an empty line
+     * (CRLF CRLF, the first CRLF possibly before {@code from}) has been copied, or {@code end}.
+     * Returns whether the empty line was found.
+     */
+    static boolean copyThroughEmptyLine(FileChannel ch, long from, long end, ByteArrayOutputStream out)
+            throws IOException {
         ByteBuffer buf = ByteBuffer.allocate(8192);
-        long pos = magic.length;
-        int last4 = 0x0D0A; // the magic line's CRLF, so an empty envelope is still found
-        while (pos < limit) {
-            buf.clear().limit((int) Math.min(buf.capacity(), limit - pos));
+        long pos = from;
+        int last4 = 0x0D0A;
+        while (pos < end) {
+            buf.clear().limit((int) Math.min(buf.capacity(), end - pos));
             int n = ch.read(buf, pos);
             if (n < 0) {
-                break;
+                return false;
             }
             for (int i = 0; i < n; i++) {
                 byte b = buf.get(i);
                 out.write(b);
                 last4 = (last4 << 8) | (b & 0xFF);
                 if (last4 == 0x0D0A0D0A) {
-                    return out.toByteArray();
+                    return true;
                 }
             }
             pos += n;
         }
-        throw new SpoolCorruptException(file, "no end of envelope found: file truncated or not a spool file");
+        return false;
     }
 
     private static void checksum(FileChannel ch, long from, long count, CRC32C crc, Path file) throws IOException {

@@ -13,6 +13,7 @@ import java.util.Map;
 final class StateCodec {
 
     private static final String MAGIC = "RELAY-STATE 1";
+    private static final String RELEASED = "released: ";
 
     private StateCodec() {
     }
@@ -24,6 +25,10 @@ final class StateCodec {
         b.append("next-attempt: ").append(s.nextAttempt()).append("\r\n");
         b.append("last-error: ").append(EnvelopeCodec.escape(s.lastError())).append("\r\n");
         b.append("possible-duplicate: ").append(s.possibleDuplicate()).append("\r\n");
+        if (s.releasedAt() != null) {
+            // Optional, so state files written before releases existed still decode.
+            b.append(RELEASED).append(s.releasedAt()).append("\r\n");
+        }
         for (Map.Entry<String, DeliveryState.RecipientStatus> r : s.recipients().entrySet()) {
             // Three fields separated by spaces: escaping turns spaces inside values into %20.
             b.append("rcpt: ").append(r.getValue().status()).append(' ')
@@ -55,8 +60,14 @@ final class StateCodec {
         Instant next = Instant.parse(value(lines[2], "next-attempt"));
         String lastError = EnvelopeCodec.unescape(value(lines[3], "last-error"));
         boolean duplicate = Boolean.parseBoolean(value(lines[4], "possible-duplicate"));
+        int rcptLines = 5;
+        Instant releasedAt = null;
+        if (lines[rcptLines].startsWith(RELEASED)) {
+            releasedAt = Instant.parse(lines[rcptLines].substring(RELEASED.length()));
+            rcptLines++;
+        }
         Map<String, DeliveryState.RecipientStatus> recipients = new LinkedHashMap<>();
-        for (int i = 5; i < lines.length - 2; i++) {
+        for (int i = rcptLines; i < lines.length - 2; i++) {
             String[] f = value(lines[i], "rcpt").split(" ", -1);
             if (f.length != 3) {
                 throw new IllegalArgumentException("bad rcpt line");
@@ -64,7 +75,7 @@ final class StateCodec {
             recipients.put(unescapeField(f[1]),
                     new DeliveryState.RecipientStatus(DeliveryState.Status.valueOf(f[0]), unescapeField(f[2])));
         }
-        return new DeliveryState(attempts, next, lastError, duplicate, recipients);
+        return new DeliveryState(attempts, next, lastError, duplicate, recipients, releasedAt);
     }
 
     private static String value(String line, String key) {

@@ -9,6 +9,10 @@
  * &lt;dataDir&gt;/spool/tmp/         messages being received ({@code <id>.msg}); deleted at start-up
  * &lt;dataDir&gt;/spool/queue/       committed entries ({@code <id>.msg}), one file per message
  * &lt;dataDir&gt;/spool/quarantine/  damaged entries moved aside by {@link dev.oauthrelay.spool.Spool#recover()}
+ * &lt;dataDir&gt;/spool/state/       delivery state of queued entries ({@code <id>.state}, see {@link dev.oauthrelay.spool.DeliveryState})
+ * &lt;dataDir&gt;/spool/deadletter/  entries that failed for good ({@code <id>.msg}), each with a report
+ *                              ({@code <id>.report}) and its final delivery state ({@code <id>.state}),
+ *                              until an operator deletes or releases it
  * </pre>
  *
  * <h2>Entry file format, version 1</h2>

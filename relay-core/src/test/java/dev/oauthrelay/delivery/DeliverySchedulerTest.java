@@ -3,61 +3,20 @@ package dev.oauthrelay.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.oauthrelay.observe.RelayEvents;
 import dev.oauthrelay.spool.DeliveryState;
 import dev.oauthrelay.spool.Envelope;
 import dev.oauthrelay.spool.QueueId;
-import dev.oauthrelay.spool.Spool;
-import dev.oauthrelay.spool.SpoolWriter;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class DeliverySchedulerTest {
+class DeliverySchedulerTest extends SchedulerTestSupport {
 
-    static final Duration WAIT = Duration.ofSeconds(10);
     static final RetryPolicy FAST = new RetryPolicy(Duration.ofMillis(20), 2, Duration.ofMillis(100), 0.2, Duration.ofDays(5));
-
-    @TempDir
-    Path dir;
-    Spool spool;
-    ScheduledExecutorService timer;
-    ExecutorService io;
-    ScriptedUpstream upstream;
-    DeliveryScheduler scheduler;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        spool = Spool.open(dir);
-        timer = Executors.newSingleThreadScheduledExecutor();
-        io = Executors.newFixedThreadPool(4);
-        upstream = new ScriptedUpstream();
-    }
-
-    @AfterEach
-    void tearDown() {
-        if (scheduler != null) {
-            scheduler.close();
-        }
-        timer.shutdownNow();
-        io.shutdownNow();
-    }
-
-    private void startScheduler(RetryPolicy retry, Notifier notifier, int maxConcurrent) throws Exception {
-        scheduler = new DeliveryScheduler(spool, upstream, retry, notifier, Clock.systemUTC(), timer, io, maxConcurrent);
-        spool.addCommitListener(scheduler::enqueue);
-        scheduler.start(spool.recover().queued());
-    }
 
     private Notifier notifier() {
         return new SpoolNotifier(spool, "relay.test", "relay@contoso.com", Optional.of("admin@contoso.com"), true,
@@ -65,14 +24,7 @@ class DeliverySchedulerTest {
     }
 
     private QueueId queue(String from, List<String> rcpts, String body) throws Exception {
-        QueueId id = spool.newId();
-        Envelope env = new Envelope(id, Clock.systemUTC().instant(), "printer", Envelope.KIND_ACCOUNT,
-                "printer@contoso.com", from, List.of("BODY=8BITMIME"), rcpts, "10.0.0.5", "mfp", "TLSv1.3");
-        try (SpoolWriter w = spool.begin(env)) {
-            w.write(ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)));
-            w.commit();
-        }
-        return id;
+        return queue(from, List.of("BODY=8BITMIME"), rcpts, body);
     }
 
     @Test
@@ -172,6 +124,41 @@ class DeliverySchedulerTest {
         assertThat(spool.deadLetterReport(id)).contains("4.4.7 message expired after 1 attempts", "AADSTS7000222");
         await().atMost(WAIT).until(() -> upstream.received().stream().anyMatch(r -> new String(r.body(),
                 StandardCharsets.UTF_8).contains("Status: 5.4.7")));
+    }
+
+    @Test
+    void aRetryTimeFromTheUpstreamReplacesTheBackoffAndIsRecordedInTheState() throws Exception {
+        upstream.then(s -> new AttemptResult.Failed(AttemptResult.Stage.MAIL, new RemoteReply(451, "4.7.0 throttled"),
+                "429 Too Many Requests", false, Duration.ofSeconds(42)));
+        List<Duration> delays = new java.util.concurrent.CopyOnWriteArrayList<>();
+        RelayEvents events = new RelayEvents() {
+            @Override
+            public void messageDeferred(Envelope envelope, int attempt, String reason, Duration retryIn) {
+                delays.add(retryIn);
+            }
+        };
+        scheduler = new DeliveryScheduler(spool, upstream, FAST, Notifier.NONE, Clock.systemUTC(), timer, io, 4, events);
+        spool.addCommitListener(scheduler::enqueue);
+        scheduler.start(spool.recover().queued());
+        QueueId id = queue("printer@contoso.com", List.of("a@example.org"), "x\r\n");
+        await().atMost(WAIT).until(() -> !delays.isEmpty());
+        assertThat(delays).containsExactly(Duration.ofSeconds(42)); // FAST alone would wait at most 24 ms
+        DeliveryState state = spool.readState(id).orElseThrow();
+        assertThat(state.attempts()).isEqualTo(1);
+        assertThat(state.lastError()).contains("4.7.0 throttled");
+        assertThat(upstream.received()).singleElement().satisfies(r -> {
+            assertThat(r.submission().identityKind()).isEqualTo(Envelope.KIND_ACCOUNT);
+            assertThat(r.submission().identity()).isEqualTo("printer");
+        });
+    }
+
+    @Test
+    void aRetryTimeOfZeroStillWaitsASecond() {
+        AttemptResult now = new AttemptResult.Failed(AttemptResult.Stage.MAIL, new RemoteReply(451, "4.7.0 throttled"),
+                "503", false, Duration.ZERO);
+        assertThat(OutcomeClassifier.retryAfter(now)).contains(Duration.ofSeconds(1));
+        assertThat(OutcomeClassifier.retryAfter(new AttemptResult.Failed(AttemptResult.Stage.CONNECT, null, "x", false)))
+                .isEmpty();
     }
 
     @Test

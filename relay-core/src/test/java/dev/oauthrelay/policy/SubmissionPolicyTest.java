@@ -177,23 +177,14 @@ class SubmissionPolicyTest {
     }
 
     @Test
-    void anUnknownUserTakesAboutAsLongAsAWrongPasswordWhateverTheAccountsCost() {
-        // Cost 8, not the default 10: the unknown-user check must follow the accounts' cost.
+    void anUnknownUserIsCheckedAtTheAccountsCostWhateverItIs() {
+        // Cost 8, not the default 10: the unknown-user check must follow the accounts' cost, so it
+        // does the same bcrypt work as a wrong password (compared by work done, not by a clock:
+        // timing belongs in benchmarks).
         SubmissionPolicy cost8 = new SubmissionPolicy(
                 List.of(new DeviceAccount("printer", PasswordHasher.hash("s3cret pass".toCharArray(), 8), PRINTER)),
                 List.of());
-        long wrong = fastestOf(5, () -> cost8.authenticate("printer", "wrong"));
-        long unknown = fastestOf(5, () -> cost8.authenticate("nobody", "wrong"));
-        assertThat((double) unknown / wrong).as("unknown %d ns, wrong %d ns", unknown, wrong).isBetween(0.4, 2.5);
-    }
-
-    private static long fastestOf(int runs, Runnable r) {
-        long best = Long.MAX_VALUE;
-        for (int i = 0; i < runs; i++) {
-            long start = System.nanoTime();
-            r.run();
-            best = Math.min(best, System.nanoTime() - start);
-        }
-        return best;
+        assertThat(cost8.unknownUserCost()).isEqualTo(8);
+        assertThat(cost8.authenticate("nobody", "wrong")).isEmpty();
     }
 }

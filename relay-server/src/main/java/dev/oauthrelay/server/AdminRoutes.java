@@ -18,6 +18,8 @@ final class AdminRoutes {
         // Liveness: the process answers HTTP. Kubernetes restarts the pod when this fails.
         routes.add("GET", "/health/live", Access.OPEN, request -> Response.json("{\"status\":\"UP\"}"));
         dev.oauthrelay.server.inventory.DevicesRoute.register(routes, relay.devices());
+        dev.oauthrelay.server.queue.QueueRoutes.register(routes, relay.spool(), relay.queueOperations(),
+                java.time.Clock.systemUTC());
         return routes;
     }
 }

@@ -2,9 +2,12 @@ package dev.oauthrelay.server;
 
 import dev.oauthrelay.delivery.DeliveryScheduler;
 import dev.oauthrelay.delivery.Notifier;
+import dev.oauthrelay.delivery.RoutingUpstream;
 import dev.oauthrelay.delivery.SpoolNotifier;
 import dev.oauthrelay.server.config.DeliveryConfig;
 import dev.oauthrelay.server.config.RelayConfig;
+import dev.oauthrelay.server.graph.GraphPath;
+import dev.oauthrelay.server.graph.IdentityRoutes;
 import dev.oauthrelay.server.oauth.MsalTokenSource;
 import dev.oauthrelay.server.oauth.OAuthSettings;
 import dev.oauthrelay.server.upstream.SmtpUpstream;
@@ -18,20 +21,23 @@ import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * The outbound half of the data path, wired together: token source (MSAL4J) -> token cache ->
- * upstream SMTP client -> delivery scheduler, plus failure notices through the queue.
+ * upstream SMTP client (and, if an identity uses it, Graph with its own token cache) -> routing
+ * per identity -> delivery scheduler, plus failure notices through the queue.
  */
 final class OutboundPath implements AutoCloseable {
 
     private final MsalTokenSource source;
     private final CachingTokenProvider tokens;
-    private final SmtpUpstream upstream;
+    private final RoutingUpstream upstream;
+    private final GraphPath graph;
     private final DeliveryScheduler scheduler;
 
-    private OutboundPath(MsalTokenSource source, CachingTokenProvider tokens, SmtpUpstream upstream,
-                         DeliveryScheduler scheduler) {
+    private OutboundPath(MsalTokenSource source, CachingTokenProvider tokens, RoutingUpstream upstream,
+                         GraphPath graph, DeliveryScheduler scheduler) {
         this.source = source;
         this.tokens = tokens;
         this.upstream = upstream;
+        this.graph = graph;
         this.scheduler = scheduler;
     }
 
@@ -42,8 +48,12 @@ final class OutboundPath implements AutoCloseable {
         CachingTokenProvider tokens = new CachingTokenProvider(source, clock, timer,
                 CachingTokenProvider.DEFAULT_REFRESH_MARGIN, config.delivery().tokenRetryDelay(), events);
         tokens.start();
-        SmtpUpstream upstream = new SmtpUpstream(config.upstream(), tokens);
         DeliveryConfig d = config.delivery();
+        IdentityRoutes routes = new IdentityRoutes(config.accounts(), config.trustedNetworks(), d.defaultUpstream());
+        GraphPath graph = routes.anyGraph()
+                ? GraphPath.start(config.graph(), oauth, clock, timer, d.tokenRetryDelay(), events) : null;
+        RoutingUpstream upstream = new RoutingUpstream(new SmtpUpstream(config.upstream(), tokens),
+                graph == null ? null : graph.upstream(), routes, config.graph().rememberSmtpDisabled(), clock);
         Notifier notifier = d.notifyMailbox()
                 .<Notifier>map(mailbox -> new SpoolNotifier(spool, config.hostname(), mailbox, d.notifyAdmin(),
                         d.notifySender(), clock))
@@ -52,7 +62,7 @@ final class OutboundPath implements AutoCloseable {
                 d.maxConcurrent(), events);
         spool.addCommitListener(scheduler::enqueue);
         scheduler.start(recovered);
-        return new OutboundPath(source, tokens, upstream, scheduler);
+        return new OutboundPath(source, tokens, upstream, graph, scheduler);
     }
 
     DeliveryScheduler scheduler() {
@@ -71,7 +81,10 @@ final class OutboundPath implements AutoCloseable {
     @Override
     public void close() {
         scheduler.close();
-        upstream.close();
+        upstream.close(); // SMTP and Graph clients
+        if (graph != null) {
+            graph.close();
+        }
         tokens.close();
         source.close();
     }

@@ -3,6 +3,7 @@ package dev.oauthrelay.server;
 import dev.oauthrelay.audit.AuditLog;
 import dev.oauthrelay.observe.RelayEvents;
 import dev.oauthrelay.policy.SubmissionPolicy;
+import dev.oauthrelay.server.admin.AdminAccessFiles;
 import dev.oauthrelay.server.admin.AdminServer;
 import dev.oauthrelay.server.config.RelayConfig;
 import dev.oauthrelay.server.config.TlsConfig;
@@ -50,6 +51,8 @@ public final class Relay implements AutoCloseable {
     private AdminServer admin;
     /** Null when {@code relay.inventory.enabled = false}. */
     private DeviceTracking devices;
+    private AdminAccessFiles adminAccess;
+    private final dev.oauthrelay.delivery.QueueOperations queueOperations;
 
     private Relay(Spool spool, SmtpServer server, ExecutorService blocking, ScheduledExecutorService scheduler,
                   AutoCloseable tlsWatch, OutboundPath outbound, java.time.Duration gracePeriod) {
@@ -60,6 +63,8 @@ public final class Relay implements AutoCloseable {
         this.scheduler = scheduler;
         this.tlsWatch = tlsWatch;
         this.outbound = outbound;
+        this.queueOperations = outbound != null ? outbound.scheduler()
+                : dev.oauthrelay.delivery.QueueOperations.withoutDelivery(spool, Clock.systemUTC());
     }
 
     public static Relay start(RelayConfig config) throws Exception {
@@ -107,7 +112,9 @@ public final class Relay implements AutoCloseable {
             relay.devices = devices;
             if (config.admin().enabled()) {
                 try {
-                    relay.admin = AdminServer.start(config.admin(), AdminRoutes.of(relay));
+                    relay.adminAccess = AdminAccessFiles.prepare(config.admin(), config.dataDir());
+                    relay.admin = AdminServer.start(relay.adminAccess.config(), AdminRoutes.of(relay));
+                    relay.adminAccess.publishPort(relay.admin.port());
                 } catch (java.io.IOException | RuntimeException e) {
                     relay.close();
                     throw new java.io.IOException("cannot serve the admin HTTP port on " + config.admin().address()
@@ -203,6 +210,11 @@ public final class Relay implements AutoCloseable {
         return java.util.Optional.ofNullable(devices);
     }
 
+    /** What operators may do to the queue (the delivery scheduler owns it, if the relay delivers). */
+    public dev.oauthrelay.delivery.QueueOperations queueOperations() {
+        return queueOperations;
+    }
+
     /**
      * Stops: no new connections or delivery attempts; sessions may finish their message within
      * the grace period (then 421 4.3.2); deliveries in flight finish or stay queued.
@@ -212,6 +224,9 @@ public final class Relay implements AutoCloseable {
         log.info("stopping: no new connections; sessions have {} to finish", gracePeriod);
         if (admin != null) {
             admin.close();
+        }
+        if (adminAccess != null) {
+            adminAccess.close();
         }
         if (outbound != null) {
             outbound.stopScheduling();

@@ -40,12 +40,17 @@ public final class AdminServer implements AutoCloseable {
         TOKEN
     }
 
+    /** A header a client may send to say which operator it acts for; it appears in the log, unverified. */
+    public static final String OPERATOR_HEADER = "X-Relay-Operator";
+
     /**
      * @param rest    for a prefix route, the part of the path after the prefix; else empty
      * @param headers request headers, names in any case
+     * @param caller  who sent it, for log lines: the client's address, and the operator it names in
+     *                {@value #OPERATOR_HEADER} (if any; printable ASCII, at most 100 characters)
      */
     public record Request(String method, String path, String rest, Map<String, String> query, byte[] body,
-                          Map<String, List<String>> headers) {
+                          Map<String, List<String>> headers, String caller) {
         public Optional<String> param(String name) {
             return Optional.ofNullable(query.get(name));
         }
@@ -160,12 +165,22 @@ public final class AdminServer implements AutoCloseable {
             }
             String rest = route.prefix() ? path.substring(route.path().length()) : "";
             return route.handler().handle(new Request(method, path, rest, query(exchange.getRequestURI().getRawQuery()),
-                    body, exchange.getRequestHeaders()));
+                    body, exchange.getRequestHeaders(), caller(exchange)));
         } catch (Exception e) {
             // The operator gets a short text; the details (never a secret: handlers do not see any) go to the log.
             log.warn("admin {} {} failed", method, path, e);
             return Response.text(500, "internal error; see the relay's log");
         }
+    }
+
+    private static String caller(HttpExchange exchange) {
+        String address = exchange.getRemoteAddress().getAddress().getHostAddress();
+        String operator = exchange.getRequestHeaders().getFirst(OPERATOR_HEADER);
+        if (operator == null || operator.isBlank()) {
+            return address;
+        }
+        String shown = operator.strip().replaceAll("[^\\x20-\\x7E]", "?");
+        return (shown.length() > 100 ? shown.substring(0, 100) + "..." : shown) + " from " + address;
     }
 
     private static boolean authorized(HttpExchange exchange, Optional<byte[]> token) {

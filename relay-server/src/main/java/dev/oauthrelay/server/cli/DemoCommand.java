@@ -46,7 +46,7 @@ final class DemoCommand implements Callable<Integer> {
         entra.registerClient(CLIENT_ID, CLIENT_SECRET);
         StandInExchange exchange = StandInExchange.builder(dataDir.resolve("stand-in/exchange"))
                 .mailbox(MAILBOX)
-                .tokenValidator(entra::isValid)
+                .tokenValidator(t -> entra.isValidFor(t, StandInTokenEndpoint.DEFAULT_SCOPE))
                 .messageDirectory(delivered)
                 .start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -3,12 +3,12 @@ package dev.oauthrelay.server.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code relay} command line: run, demo, check, send-test, hash-password and devices. */
+/** The {@code relay} command line: run, demo, check, send-test, hash-password, devices and queue. */
 @Command(name = "relay", mixinStandardHelpOptions = true, version = "OAuth SMTP Relay 0.1.0",
         description = "SMTP relay for devices that cannot do OAuth: accepts mail on the LAN and "
                 + "submits it to Exchange Online.",
         subcommands = {RunCommand.class, DemoCommand.class, CheckCommand.class, SendTestCommand.class,
-                HashPasswordCommand.class, DevicesCommand.class})
+                HashPasswordCommand.class, DevicesCommand.class, QueueCommand.class})
 public final class RelayCli implements Runnable {
 
     @CommandLine.Spec

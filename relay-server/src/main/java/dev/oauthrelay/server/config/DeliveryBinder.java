@@ -1,6 +1,8 @@
 package dev.oauthrelay.server.config;
 
 import dev.oauthrelay.delivery.RetryPolicy;
+import dev.oauthrelay.policy.UpstreamChoice;
+import dev.oauthrelay.server.graph.GraphSettings;
 import dev.oauthrelay.server.oauth.OAuthSettings;
 import dev.oauthrelay.server.upstream.TlsMode;
 import dev.oauthrelay.server.upstream.UpstreamSettings;
@@ -13,14 +15,53 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 
-/** Binds {@code relay.upstream}, {@code relay.oauth} and {@code relay.delivery}. */
+/**
+ * Binds {@code relay.upstream}, {@code relay.oauth}, {@code relay.graph} and {@code relay.delivery};
+ * host names, authority and scopes left unset come from {@code relay.cloud}.
+ */
 final class DeliveryBinder {
 
     private DeliveryBinder() {
     }
 
-    static UpstreamSettings upstream(Section u, String ehloName) {
-        String host = u.string("host", "a host name such as smtp.office365.com", true);
+    static final String EXPECT_UPSTREAM = "smtp, graph or smtp-then-graph";
+
+    /** {@code relay.cloud}; null (reported) if it names no cloud. */
+    static Cloud cloud(Section relay) {
+        String name = relay.string("cloud", "global, gcc-high, dod or china", true);
+        if (name == null) {
+            return null;
+        }
+        try {
+            return Cloud.parse(name);
+        } catch (IllegalArgumentException e) {
+            relay.reject("cloud", "global, gcc-high, dod or china", false);
+            return null;
+        }
+    }
+
+    /**
+     * An {@code upstream} choice ({@code relay.delivery.upstream}, or an account's or network's):
+     * {@code fallback} if the key is not set, null (reported) if it is not a choice.
+     */
+    static UpstreamChoice upstreamChoice(Section s, String key, UpstreamChoice fallback) {
+        String value = s.string(key, EXPECT_UPSTREAM, false);
+        if (value == null) {
+            return s.has(key) ? null : fallback;
+        }
+        try {
+            return UpstreamChoice.parse(value);
+        } catch (IllegalArgumentException e) {
+            s.reject(key, EXPECT_UPSTREAM, false);
+            return null;
+        }
+    }
+
+    static UpstreamSettings upstream(Section u, String ehloName, Cloud cloud) {
+        String host = u.string("host", "a host name such as smtp.office365.com", false);
+        if (host == null && !u.has("host")) {
+            host = cloud.smtpHost();
+        }
         Integer port = u.integer("port", "a port number 1..65535", true);
         if (port != null && (port < 1 || port > 65535)) {
             u.reject("port", "a port number 1..65535", false);
@@ -55,7 +96,7 @@ final class DeliveryBinder {
     }
 
     /** Empty when neither tenant-id nor client-id is set: the relay then queues without delivering. */
-    static Optional<OAuthSettings> oauth(Section o) {
+    static Optional<OAuthSettings> oauth(Section o, Cloud cloud) {
         String tenant = o.string("tenant-id", "the directory (tenant) id, a GUID", false);
         String client = o.string("client-id", "the application (client) id, a GUID", false);
         if (tenant == null && client == null) {
@@ -98,16 +139,17 @@ final class DeliveryBinder {
             return Optional.empty();
         }
         String authority = o.string("authority", "an https URL such as https://login.microsoftonline.com/<tenant>/", false);
-        String scope = o.string("scope", "a scope such as https://outlook.office365.com/.default", true);
-        Path trust = RelayConfigBinder.path(o, "trusted-certificates", "a path to a PEM file of CA certificates", false);
-        if (scope == null) {
-            return Optional.empty();
+        String scope = o.string("scope", "a scope such as https://outlook.office365.com/.default", false);
+        if (scope == null && o.has("scope")) {
+            return Optional.empty(); // reported
         }
+        scope = scope == null ? cloud.smtpScope() : scope;
+        Path trust = RelayConfigBinder.path(o, "trusted-certificates", "a path to a PEM file of CA certificates", false);
         try {
             return Optional.of(new OAuthSettings(tenant.strip(), client.strip(), Optional.ofNullable(secret),
                     Optional.ofNullable(certificate), Optional.ofNullable(privateKey), Optional.ofNullable(pkcs12),
                     Optional.ofNullable(pkcs12Password),
-                    authority == null ? OAuthSettings.defaultAuthority(tenant.strip()) : authority.strip(), scope.strip(),
+                    authority == null ? cloud.authority(tenant.strip()) : authority.strip(), scope.strip(),
                     Optional.ofNullable(trust)));
         } catch (IllegalArgumentException e) {
             // OAuthSettings' messages name the setting, never the secret.
@@ -130,7 +172,55 @@ final class DeliveryBinder {
         }
     }
 
-    static DeliveryConfig delivery(Section d) {
+    /** {@code relay.graph}; host and scope default to the cloud's Graph. */
+    static GraphSettings graph(Section g, Cloud cloud) {
+        String host = g.string("host", "a host name such as graph.microsoft.com", false);
+        if (host == null && !g.has("host")) {
+            host = cloud.graphHost();
+        }
+        Integer port = g.integer("port", "a port number 1..65535", true);
+        if (port != null && (port < 1 || port > 65535)) {
+            g.reject("port", "a port number 1..65535", false);
+            port = null;
+        }
+        String scope = g.string("scope", "a scope such as https://graph.microsoft.com/.default", false);
+        if (scope == null && !g.has("scope") && host != null) {
+            scope = Cloud.graphScope(host.strip());
+        }
+        Path trust = RelayConfigBinder.path(g, "trusted-certificates", "a path to a PEM file of CA certificates", false);
+        Integer perMailbox = positive(g, "max-concurrent-per-mailbox");
+        Duration connect = positive(g, "connect-timeout", "a duration such as 30s");
+        Duration request = positive(g, "request-timeout", "a duration such as 5m");
+        Long maxRequest = atLeastKiB(g, "max-request-size", "a size of at least 1KiB, such as 3MB");
+        Long chunk = atLeastKiB(g, "upload-chunk-size", "a size of at least 1KiB and below 2GiB, such as 3MiB");
+        if (chunk != null && chunk > Integer.MAX_VALUE) {
+            g.reject("upload-chunk-size", "a size of at least 1KiB and below 2GiB, such as 3MiB", false);
+            chunk = null;
+        }
+        Duration remember = positive(g, "remember-smtp-disabled", "a duration such as 1h");
+        if (host == null || port == null || scope == null || perMailbox == null || connect == null || request == null
+                || maxRequest == null || chunk == null || remember == null) {
+            return null;
+        }
+        try {
+            return new GraphSettings(host.strip(), port, scope.strip(), Optional.ofNullable(trust), perMailbox, connect,
+                    request, maxRequest, chunk.intValue(), remember);
+        } catch (IllegalArgumentException e) {
+            g.problem("host", e.getMessage());
+            return null;
+        }
+    }
+
+    private static Long atLeastKiB(Section s, String key, String expect) {
+        Long v = s.bytes(key, expect, true);
+        if (v != null && v < 1024) {
+            s.reject(key, expect, false);
+            return null;
+        }
+        return v;
+    }
+
+    static DeliveryConfig delivery(Section d, UpstreamChoice defaultUpstream) {
         Integer maxConcurrent = positive(d, "max-concurrent");
         Duration tokenRetry = positive(d, "token-retry-delay", "a duration such as 15s");
         Section r = d.section("retry");
@@ -147,10 +237,10 @@ final class DeliveryBinder {
                 n.problem("mailbox", "is missing: notices need a mailbox to be sent as");
             }
         }
-        if (maxConcurrent == null || retry == null || sender == null || tokenRetry == null) {
+        if (maxConcurrent == null || retry == null || sender == null || tokenRetry == null || defaultUpstream == null) {
             return null;
         }
-        return new DeliveryConfig(maxConcurrent, retry, mailbox, admin, sender, tokenRetry);
+        return new DeliveryConfig(maxConcurrent, retry, mailbox, admin, sender, tokenRetry, defaultUpstream);
     }
 
     private static RetryPolicy retry(Section r) {

@@ -14,10 +14,13 @@ import java.util.Optional;
  * @param notifySender   whether the message's own sender is notified too
  * @param tokenRetryDelay after a failed token request, the wait before the next one (doubling in
  *                       the background up to 5 minutes); deliveries meanwhile defer without asking
+ * @param defaultUpstream the upstream of identities that do not choose one, and of failure notices
  */
 public record DeliveryConfig(int maxConcurrent, RetryPolicy retry, Optional<String> notifyMailbox,
-                             Optional<String> notifyAdmin, boolean notifySender, java.time.Duration tokenRetryDelay) {
+                             Optional<String> notifyAdmin, boolean notifySender, java.time.Duration tokenRetryDelay,
+                             dev.oauthrelay.policy.UpstreamChoice defaultUpstream) {
     public DeliveryConfig {
         Objects.requireNonNull(retry, "retry");
+        Objects.requireNonNull(defaultUpstream, "defaultUpstream");
     }
 }

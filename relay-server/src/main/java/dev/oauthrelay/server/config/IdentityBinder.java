@@ -6,6 +6,7 @@ import dev.oauthrelay.policy.HeaderRepairOptions;
 import dev.oauthrelay.policy.Identity;
 import dev.oauthrelay.policy.SenderMismatch;
 import dev.oauthrelay.policy.TrustedNetwork;
+import dev.oauthrelay.policy.UpstreamChoice;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,15 +24,24 @@ import java.util.regex.Pattern;
 final class IdentityBinder {
 
     static final Set<String> ACCOUNT_KEYS =
-            Set.of("username", "password-hash", "mailbox", "allowed-senders", "sender-mismatch", "header-repair");
+            Set.of("username", "password-hash", "mailbox", "allowed-senders", "sender-mismatch", "header-repair",
+                    "upstream");
     static final Set<String> NETWORK_KEYS =
-            Set.of("cidr", "mailbox", "allowed-senders", "sender-mismatch", "data-line-endings", "header-repair");
+            Set.of("cidr", "mailbox", "allowed-senders", "sender-mismatch", "data-line-endings", "header-repair",
+                    "upstream");
     /** Fields of {@code relay.header-repair} and of an account's or network's {@code header-repair} block. */
     static final Set<String> HEADER_REPAIR_KEYS =
             Set.of("add-date", "add-message-id", "quote-display-name", "rewrite-from");
 
     /** relay.header-repair, read once: what an identity's own header-repair block starts from. */
     private HeaderRepairOptions headerRepairDefaults;
+
+    /** relay.delivery.upstream: the upstream of an identity that does not choose one. */
+    private final UpstreamChoice defaultUpstream;
+
+    IdentityBinder(UpstreamChoice defaultUpstream) {
+        this.defaultUpstream = defaultUpstream;
+    }
 
     /** The shape `./relay hash-password` produces: bcrypt, versions 2a, 2b or 2y, 60 characters. */
     static final Pattern BCRYPT = Pattern.compile("^\\$2[aby]\\$\\d{2}\\$[./A-Za-z0-9]{53}$");
@@ -73,7 +83,7 @@ final class IdentityBinder {
                             + " (user names are compared ignoring case); each account needs its own");
                 }
             }
-            Identity identity = identity(a, username, Identity.Kind.ACCOUNT, headerRepairDefaults(relay));
+            Identity identity = identity(a, username, Identity.Kind.ACCOUNT, headerRepairDefaults(relay), defaultUpstream);
             if (username != null && hash != null && identity != null) {
                 out.add(new DeviceAccount(username, hash, identity));
             }
@@ -107,7 +117,7 @@ final class IdentityBinder {
                 }
             }
             Identity identity = identity(n, cidr == null ? null : cidr.text(), Identity.Kind.TRUSTED_NETWORK,
-                    headerRepairDefaults(relay));
+                    headerRepairDefaults(relay), defaultUpstream);
             var lineEndings = RelayConfigBinder.dataLineEndings(n);
             if (cidr != null && identity != null && lineEndings != null) {
                 out.add(new TrustedNetwork(cidr, identity, lineEndings));
@@ -156,10 +166,11 @@ final class IdentityBinder {
     }
 
     /**
-     * mailbox, allowed-senders (default: just the mailbox), sender-mismatch (default: reject) and
-     * header-repair (default: relay.header-repair).
+     * mailbox, allowed-senders (default: just the mailbox), sender-mismatch (default: reject),
+     * header-repair (default: relay.header-repair) and upstream (default: relay.delivery.upstream).
      */
-    private static Identity identity(Section s, String name, Identity.Kind kind, HeaderRepairOptions repairDefaults) {
+    private static Identity identity(Section s, String name, Identity.Kind kind, HeaderRepairOptions repairDefaults,
+                                     UpstreamChoice upstreamDefault) {
         String mailbox = s.string("mailbox", EXPECT_MAILBOX, true);
         if (mailbox != null && !ADDRESS.matcher(mailbox).matches()) {
             s.reject("mailbox", EXPECT_MAILBOX, false);
@@ -193,10 +204,12 @@ final class IdentityBinder {
             }
         }
         HeaderRepairOptions repair = identityHeaderRepair(s, repairDefaults);
-        if (name == null || mailbox == null || !sendersOk || mismatch == null || repair == null) {
+        UpstreamChoice upstream = DeliveryBinder.upstreamChoice(s, "upstream", upstreamDefault);
+        if (name == null || mailbox == null || !sendersOk || mismatch == null || repair == null || upstream == null) {
             return null;
         }
-        return new Identity(name, kind, mailbox, senders == null ? List.of(mailbox) : senders, mismatch, repair);
+        return new Identity(name, kind, mailbox, senders == null ? List.of(mailbox) : senders, mismatch, repair,
+                upstream);
     }
 
     static boolean isSenderPattern(String pattern) {

@@ -26,6 +26,7 @@ import java.util.Objects;
  * @param trustedProxies  load balancers allowed to connect to {@code proxy-protocol} listeners
  * @param admin           the admin HTTP port
  * @param inventory       the device inventory
+ * @param graph           Microsoft Graph, for identities that send through it
  */
 public record RelayConfig(String hostname, Path dataDir, List<ListenerConfig> listeners, TlsConfig tls,
                           List<DeviceAccount> accounts, List<TrustedNetwork> trustedNetworks,
@@ -33,7 +34,7 @@ public record RelayConfig(String hostname, Path dataDir, List<ListenerConfig> li
                           java.util.Optional<dev.oauthrelay.server.oauth.OAuthSettings> oauth, DeliveryConfig delivery,
                           java.time.Duration shutdownGracePeriod, ProtectionConfig protection,
                           List<Cidr> trustedProxies, AdminConfig admin,
-                          InventoryConfig inventory) {
+                          InventoryConfig inventory, dev.oauthrelay.server.graph.GraphSettings graph) {
 
     public RelayConfig {
         Objects.requireNonNull(hostname, "hostname");
@@ -51,5 +52,6 @@ public record RelayConfig(String hostname, Path dataDir, List<ListenerConfig> li
         trustedProxies = List.copyOf(trustedProxies);
         Objects.requireNonNull(admin, "admin");
         Objects.requireNonNull(inventory, "inventory");
+        Objects.requireNonNull(graph, "graph");
     }
 }

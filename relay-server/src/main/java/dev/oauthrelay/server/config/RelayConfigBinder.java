@@ -78,7 +78,15 @@ final class RelayConfigBinder {
         List<dev.oauthrelay.policy.Cidr> trustedProxies = ProxyBinder.trustedProxies(relay, listeners);
         Section tlsSection = relay.section("tls");
         TlsConfig tls = tlsSection == null ? null : tls(tlsSection);
-        IdentityBinder identities = new IdentityBinder();
+        Cloud cloud = DeliveryBinder.cloud(relay);
+        Section deliverySection = relay.section("delivery");
+        var defaultUpstream = deliverySection == null ? null
+                : DeliveryBinder.upstreamChoice(deliverySection, "upstream", null);
+        if (deliverySection != null && defaultUpstream == null && !deliverySection.has("upstream")) {
+            deliverySection.problem("upstream", "is missing: expected " + DeliveryBinder.EXPECT_UPSTREAM);
+        }
+        IdentityBinder identities = new IdentityBinder(
+                defaultUpstream == null ? dev.oauthrelay.policy.UpstreamChoice.SMTP : defaultUpstream);
         List<DeviceAccount> accounts = identities.accounts(relay);
         List<TrustedNetwork> networks = identities.trustedNetworks(relay);
         Section limitsSection = relay.section("limits");
@@ -87,13 +95,16 @@ final class RelayConfigBinder {
         ProtectionConfig protection = limitsSection == null || throttleSection == null ? null
                 : ProtectionBinder.protection(limitsSection, throttleSection);
         Section upstreamSection = relay.section("upstream");
-        var upstream = upstreamSection == null || hostname == null ? null
-                : DeliveryBinder.upstream(upstreamSection, hostname);
+        var upstream = upstreamSection == null || hostname == null || cloud == null ? null
+                : DeliveryBinder.upstream(upstreamSection, hostname, cloud);
         Section oauthSection = relay.section("oauth");
-        var oauth = oauthSection == null ? java.util.Optional.<dev.oauthrelay.server.oauth.OAuthSettings>empty()
-                : DeliveryBinder.oauth(oauthSection);
-        Section deliverySection = relay.section("delivery");
-        DeliveryConfig delivery = deliverySection == null ? null : DeliveryBinder.delivery(deliverySection);
+        var oauth = oauthSection == null || cloud == null
+                ? java.util.Optional.<dev.oauthrelay.server.oauth.OAuthSettings>empty()
+                : DeliveryBinder.oauth(oauthSection, cloud);
+        Section graphSection = relay.section("graph");
+        var graph = graphSection == null || cloud == null ? null : DeliveryBinder.graph(graphSection, cloud);
+        DeliveryConfig delivery = deliverySection == null ? null
+                : DeliveryBinder.delivery(deliverySection, defaultUpstream);
         Section shutdownSection = relay.section("shutdown");
         Duration grace = shutdownSection == null ? null
                 : shutdownSection.duration("grace-period", "a duration such as 8s (0s: close at once)", true);
@@ -108,7 +119,7 @@ final class RelayConfigBinder {
             return null;
         }
         return new RelayConfig(hostname, dataDir, listeners, tls, accounts, networks, limits, upstream, oauth, delivery,
-                grace, protection, trustedProxies, admin, inventory);
+                grace, protection, trustedProxies, admin, inventory, graph);
     }
 
     private List<ListenerConfig> listeners(Section relay) {

@@ -22,11 +22,20 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * bundle. Additive on purpose: configuring a private CA (or a TLS-inspecting proxy's CA) must not
  * stop the relay from trusting the public CAs that Microsoft's endpoints use.
  */
-final class ExtraTrust {
+public final class ExtraTrust {
 
     private ExtraTrust() {}
 
     static SSLSocketFactory socketFactory(Path pemBundle) {
+        return sslContext(pemBundle).getSocketFactory();
+    }
+
+    /**
+     * A TLS context trusting the JDK's CAs plus the bundle (for the Graph client).
+     *
+     * @throws IllegalArgumentException if the bundle cannot be used
+     */
+    public static SSLContext sslContext(Path pemBundle) {
         try {
             X509ExtendedTrustManager jdk = trustManager(null);
             KeyStore extra = KeyStore.getInstance("PKCS12");
@@ -37,7 +46,7 @@ final class ExtraTrust {
             }
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(null, new TrustManager[] {new Either(jdk, trustManager(extra))}, null);
-            return context.getSocketFactory();
+            return context;
         } catch (TlsMaterialException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         } catch (GeneralSecurityException | java.io.IOException e) {

@@ -84,6 +84,12 @@ public record OAuthSettings(
                 newAuthority, scope, trustedCertificates);
     }
 
+    /** The same app registration and credential, for another resource (Graph). */
+    public OAuthSettings withScope(String newScope) {
+        return new OAuthSettings(tenantId, clientId, clientSecret, certificate, privateKey, pkcs12, pkcs12Password,
+                authority, newScope, trustedCertificates);
+    }
+
     public OAuthSettings withTrustedCertificates(Path bundle) {
         return new OAuthSettings(tenantId, clientId, clientSecret, certificate, privateKey, pkcs12, pkcs12Password,
                 authority, scope, Optional.of(bundle));

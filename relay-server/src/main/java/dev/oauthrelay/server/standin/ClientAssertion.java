@@ -1,5 +1,6 @@
 package dev.oauthrelay.server.standin;
 
+import dev.oauthrelay.server.json.Json;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;

@@ -1,5 +1,6 @@
 package dev.oauthrelay.server.standin;
 
+import dev.oauthrelay.server.json.Json;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;

@@ -89,6 +89,10 @@ public final class StandInExchange implements AutoCloseable {
         }
     }
 
+    /** Exchange Online's answer to AUTH when SMTP AUTH is disabled for the tenant (see the operator guide). */
+    public static final String SMTP_AUTH_DISABLED = "535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication"
+            + " is disabled for the Tenant. Visit https://aka.ms/smtp_auth_disabled for more information.";
+
     /** What Exchange Online advertises in EHLO. */
     public static final long SIZE_LIMIT = 157_286_400L;
     static final String SERVER_NAME = "STANDIN01.exchange.localhost";
@@ -289,6 +293,14 @@ public final class StandInExchange implements AutoCloseable {
     /** Answer {@code 535 5.7.3} to the next {@code times} AUTH commands whatever the token. */
     public void rejectNextAuth(int times) {
         faults.rejectAuth(times);
+    }
+
+    /**
+     * SMTP AUTH switched off for the tenant ({@code Set-TransportConfig -SmtpClientAuthenticationDisabled
+     * $true}): every AUTH, whatever the token, gets {@link #SMTP_AUTH_DISABLED}, as Exchange Online answers.
+     */
+    public void smtpAuthDisabled(boolean disabled) {
+        faults.smtpAuthDisabled(disabled);
     }
 
     /** Send a {@code 334} error challenge (base64 JSON) before each {@code 535}, as some servers do. */

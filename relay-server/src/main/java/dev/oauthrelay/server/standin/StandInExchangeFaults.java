@@ -19,6 +19,7 @@ final class StandInExchangeFaults {
     private volatile boolean neverAnswerFinalDot;
     private volatile boolean authErrorChallenge;
     private volatile String afterStartTlsReply;
+    private volatile boolean smtpAuthDisabled;
 
     synchronized void failNext(Stage stage, int times, String reply) {
         ArrayDeque<String> queue = replies.computeIfAbsent(stage, s -> new ArrayDeque<>());
@@ -93,6 +94,14 @@ final class StandInExchangeFaults {
         return authErrorChallenge;
     }
 
+    void smtpAuthDisabled(boolean disabled) {
+        smtpAuthDisabled = disabled;
+    }
+
+    boolean smtpAuthDisabled() {
+        return smtpAuthDisabled;
+    }
+
     void afterStartTlsReply(String line) {
         afterStartTlsReply = line;
     }
@@ -110,5 +119,6 @@ final class StandInExchangeFaults {
         refuseConnections = false;
         neverAnswerFinalDot = false;
         authErrorChallenge = false;
+        smtpAuthDisabled = false;
     }
 }

@@ -304,6 +304,10 @@ final class StandInExchangeSession extends ChannelInboundHandlerAdapter {
         } catch (IllegalArgumentException e) {
             // not base64: refused below
         }
+        if (faults.smtpAuthDisabled()) {
+            reply(ctx, StandInExchange.SMTP_AUTH_DISABLED);
+            return;
+        }
         boolean forced = faults.takeForcedAuthFailure();
         if (!forced && user != null && token != null && server.config.mailboxes().containsKey(user)
                 && server.config.tokenValidator().test(token)) {

@@ -1,5 +1,6 @@
 package dev.oauthrelay.server.standin;
 
+import dev.oauthrelay.server.json.Json;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
@@ -59,6 +60,9 @@ public final class StandInTokenEndpoint implements AutoCloseable {
     public static final String DEFAULT_TENANT = "11111111-2222-3333-4444-555555555555";
     public static final String DEFAULT_SCOPE = "https://outlook.office365.com/.default";
     public static final String SEND_AS_APP_ROLE = "SMTP.SendAsApp";
+    /** Microsoft Graph application permissions: sending, and drafts with attachments (large messages). */
+    public static final String MAIL_SEND_ROLE = "Mail.Send";
+    public static final String MAIL_READ_WRITE_ROLE = "Mail.ReadWrite";
 
     /** Entra adds these to every request made through MSAL; they say nothing about the resource. */
     private static final Set<String> OIDC_SCOPES = Set.of("openid", "profile", "offline_access");
@@ -69,14 +73,15 @@ public final class StandInTokenEndpoint implements AutoCloseable {
     private final ExecutorService executor;
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Registration> clients = new ConcurrentHashMap<>();
-    private final Map<String, Instant> issued = new ConcurrentHashMap<>();
+    private final Map<String, Issued> issued = new ConcurrentHashMap<>();
+    /** Resource scope -> the application roles its tokens carry. */
+    private final Map<String, List<String>> scopes = new ConcurrentHashMap<>(Map.of(DEFAULT_SCOPE, List.of(SEND_AS_APP_ROLE)));
     private final Set<String> revoked = ConcurrentHashMap.newKeySet();
     private final Queue<CannedFailure> failures = new ConcurrentLinkedQueue<>();
     private final List<String> requests = Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger requestCount = new AtomicInteger();
     private final int port;
 
-    private volatile String scope = DEFAULT_SCOPE;
     private volatile Duration tokenLifetime = Duration.ofSeconds(3599); // what Entra typically says
     private volatile Duration latency = Duration.ZERO;
 
@@ -87,6 +92,9 @@ public final class StandInTokenEndpoint implements AutoCloseable {
     private record Registration(String secret, X509Certificate certificate) {}
 
     private record CannedFailure(int status, String body) {}
+
+    /** A token's expiry, and the scope and roles it was issued for. */
+    private record Issued(Instant expires, String scope, List<String> roles) {}
 
     private StandInTokenEndpoint(String tenantId, Path certificatePath, SSLContext sslContext) throws IOException {
         this.tenantId = tenantId;
@@ -162,9 +170,18 @@ public final class StandInTokenEndpoint implements AutoCloseable {
                 (old, add) -> new Registration(old.secret(), add.certificate()));
     }
 
-    /** The one resource scope granted, default {@link #DEFAULT_SCOPE}. */
+    /** Makes {@code scope} the one resource scope granted (default {@link #DEFAULT_SCOPE}), with the SMTP role. */
     public void setScope(String scope) {
-        this.scope = scope;
+        scopes.clear();
+        scopes.put(scope, List.of(SEND_AS_APP_ROLE));
+    }
+
+    /**
+     * Grants one more resource scope (a request still names exactly one), e.g. Graph's, whose
+     * tokens carry {@code roles}; granting it again replaces the roles (consent changed).
+     */
+    public void grantScope(String scope, String... roles) {
+        scopes.put(scope, List.of(roles));
     }
 
     public void setTokenLifetime(Duration lifetime) {
@@ -220,10 +237,20 @@ public final class StandInTokenEndpoint implements AutoCloseable {
         }
     }
 
-    /** Issued by this endpoint, not expired and not revoked. */
+    /** Issued by this endpoint (for any scope), not expired and not revoked. */
     public boolean isValid(String accessToken) {
-        Instant expires = issued.get(accessToken);
-        return expires != null && Instant.now().isBefore(expires) && !revoked.contains(accessToken);
+        Issued i = issued.get(accessToken);
+        return i != null && Instant.now().isBefore(i.expires()) && !revoked.contains(accessToken);
+    }
+
+    /** Valid, and issued for {@code scope}: a resource accepts only tokens meant for it (the audience). */
+    public boolean isValidFor(String accessToken, String scope) {
+        return isValid(accessToken) && issued.get(accessToken).scope().equals(scope);
+    }
+
+    /** The roles of a token valid for {@code scope}; null if it is not valid for it. */
+    public Set<String> rolesFor(String accessToken, String scope) {
+        return isValidFor(accessToken, scope) ? Set.copyOf(issued.get(accessToken).roles()) : null;
     }
 
     public void revoke(String accessToken) {
@@ -335,10 +362,10 @@ public final class StandInTokenEndpoint implements AutoCloseable {
                 resources.add(s);
             }
         }
-        if (!resources.equals(List.of(scope))) {
+        if (resources.size() != 1 || !scopes.containsKey(resources.get(0))) {
             return EntraError.invalidScope(String.join(" ", resources));
         }
-        return issue(clientId, client.certificate() != null && form.containsKey("client_assertion"));
+        return issue(clientId, client.certificate() != null && form.containsKey("client_assertion"), resources.get(0));
     }
 
     private Optional<EntraError> checkCredential(String clientId, Registration client, Map<String, String> form) {
@@ -361,7 +388,7 @@ public final class StandInTokenEndpoint implements AutoCloseable {
         return secret.equals(client.secret()) ? Optional.empty() : Optional.of(EntraError.invalidSecret(clientId));
     }
 
-    private String issue(String clientId, boolean byCertificate) {
+    private String issue(String clientId, boolean byCertificate, String scope) {
         Instant now = Instant.now();
         Duration lifetime = tokenLifetime;
         Instant expires = now.plus(lifetime);
@@ -375,7 +402,8 @@ public final class StandInTokenEndpoint implements AutoCloseable {
         claims.put("appid", clientId);
         claims.put("appidacr", byCertificate ? "2" : "1");
         claims.put("idtyp", "app");
-        claims.put("roles", List.of(SEND_AS_APP_ROLE));
+        List<String> roles = scopes.getOrDefault(scope, List.of());
+        claims.put("roles", roles);
         claims.put("tid", tenantId);
         claims.put("ver", "1.0");
         claims.put("jti", UUID.randomUUID().toString());
@@ -383,8 +411,8 @@ public final class StandInTokenEndpoint implements AutoCloseable {
         random.nextBytes(signature);
         String token = Json.base64Url("{\"typ\":\"JWT\",\"alg\":\"RS256\",\"kid\":\"stand-in\"}")
                 + "." + Json.base64Url(Json.write(claims)) + "." + Json.base64Url(signature);
-        issued.values().removeIf(exp -> exp.isBefore(now)); // keep the demo's memory bounded
-        issued.put(token, expires);
+        issued.values().removeIf(i -> i.expires().isBefore(now)); // keep the demo's memory bounded
+        issued.put(token, new Issued(expires, scope, roles));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("token_type", "Bearer");
         body.put("expires_in", lifetime.toSeconds());
@@ -429,7 +457,8 @@ public final class StandInTokenEndpoint implements AutoCloseable {
         }
     }
 
-    private static SSLContext sslContext(SelfSignedCertificate.CertificatePaths paths) {
+    /** A server TLS context with the stand-ins' self-signed certificate (also used by {@link StandInGraph}). */
+    static SSLContext sslContext(SelfSignedCertificate.CertificatePaths paths) {
         try {
             List<X509Certificate> chain = PemFiles.readCertificateChain(paths.certificate());
             PrivateKey key = PemFiles.readPrivateKey(paths.privateKey());

@@ -3,7 +3,6 @@ package dev.oauthrelay.server.upstream;
 import dev.oauthrelay.delivery.AttemptResult.Stage;
 import dev.oauthrelay.token.AccessToken;
 import dev.oauthrelay.token.TokenProvider;
-import dev.oauthrelay.token.TokenUnavailableException;
 import dev.oauthrelay.token.Xoauth2;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
@@ -100,21 +99,7 @@ final class Authenticator {
 
     /** The current token; any failure becomes Failed(TOKEN) with the provider's safe message. */
     private CompletableFuture<AccessToken> token() {
-        CompletableFuture<AccessToken> future;
-        try {
-            future = tokens.currentToken();
-        } catch (RuntimeException e) {
-            future = CompletableFuture.failedFuture(e);
-        }
-        return future.handle((token, t) -> {
-            if (t != null) {
-                Throwable cause = UpstreamFailure.unwrap(t);
-                // TokenUnavailableException's own message is the safe, operator-facing one.
-                String why = cause instanceof TokenUnavailableException ? cause.getMessage() : UpstreamFailure.describe(cause);
-                throw UpstreamFailure.of(Stage.TOKEN, null, "no access token: " + why);
-            }
-            return token;
-        });
+        return UpstreamFailure.token(tokens, "no access token: ");
     }
 
     private static boolean connectionLost(Throwable t) {

@@ -3,11 +3,14 @@ package dev.oauthrelay.server.standin;
 import dev.oauthrelay.server.standin.StandInExchange.ReceivedMessage;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
- * Both Microsoft stand-ins for a test, in one temporary directory: the Entra ID token endpoint
- * (with the relay's app registered) and Exchange Online (knowing the test mailboxes, checking
- * tokens against that endpoint). {@link #hocon()} renders the {@code upstream}, {@code oauth} and
+ * The Microsoft stand-ins for a test, in one temporary directory: the Entra ID token endpoint
+ * (with the relay's app registered, granting the Exchange and the Graph scope), Exchange Online
+ * and Microsoft Graph (both knowing the test mailboxes, checking tokens against that endpoint for
+ * their own scope). {@link #hocon()} renders the {@code upstream}, {@code oauth}, {@code graph} and
  * {@code delivery} settings that point a relay at them, to be placed inside {@code relay { }}: the
  * in-process {@code TestRelay} and the {@code RelayProcess} of the end-to-end tests use the same
  * text. Retries are short (200 ms doubling up to 1 s) so recovery tests stay fast.
@@ -27,28 +30,39 @@ public final class StandIns implements AutoCloseable {
     public static final String SCANNER = "scanner@contoso.com";
     public static final String NOTICES = "relay-notices@contoso.com";
     public static final String ADMIN = "postmaster@contoso.com";
+    /** The Graph stand-in's scope: what {@code relay.graph.scope} defaults to for host localhost. */
+    public static final String GRAPH_SCOPE = "https://localhost/.default";
 
     private final StandInTokenEndpoint entra;
     private final StandInExchange exchange;
+    private final StandInGraph graph;
 
-    private StandIns(StandInTokenEndpoint entra, StandInExchange exchange) {
+    private StandIns(StandInTokenEndpoint entra, StandInExchange exchange, StandInGraph graph) {
         this.entra = entra;
         this.exchange = exchange;
+        this.graph = graph;
     }
 
     /** Starts both on loopback, free ports, certificates under {@code dir}. */
     public static StandIns start(Path dir) throws InterruptedException {
         StandInTokenEndpoint entra = StandInTokenEndpoint.start(dir.resolve("entra"));
+        StandInExchange exchange = null;
         try {
             entra.registerClient(CLIENT_ID, CLIENT_SECRET);
-            StandInExchange exchange = StandInExchange.builder(dir.resolve("exchange"))
+            entra.grantScope(GRAPH_SCOPE, StandInTokenEndpoint.MAIL_SEND_ROLE, StandInTokenEndpoint.MAIL_READ_WRITE_ROLE);
+            exchange = StandInExchange.builder(dir.resolve("exchange"))
                     .mailbox(PRINTER, PRINTER_SEND_AS)
                     .mailbox(SCANNER)
                     .mailbox(NOTICES)
-                    .tokenValidator(entra::isValid)
+                    .tokenValidator(t -> entra.isValidFor(t, StandInTokenEndpoint.DEFAULT_SCOPE))
                     .start();
-            return new StandIns(entra, exchange);
+            StandInGraph graph = StandInGraph.start(dir.resolve("graph"), GRAPH_SCOPE, entra::rolesFor,
+                    Map.of(PRINTER, Set.of(PRINTER_SEND_AS), SCANNER, Set.of(), NOTICES, Set.of()));
+            return new StandIns(entra, exchange, graph);
         } catch (InterruptedException | RuntimeException e) {
+            if (exchange != null) {
+                exchange.close();
+            }
             entra.close();
             throw e;
         }
@@ -60,6 +74,10 @@ public final class StandIns implements AutoCloseable {
 
     public StandInExchange exchange() {
         return exchange;
+    }
+
+    public StandInGraph graph() {
+        return graph;
     }
 
     /** Messages the Exchange stand-in took that were authenticated as {@code mailbox}. */
@@ -93,6 +111,8 @@ public final class StandIns implements AutoCloseable {
         private boolean trustUpstream = true;
         private boolean notices = true;
         private String dataTimeout = "30s";
+        private String upstream = "smtp";
+        private String graphSizes = "";
 
         private Settings() {
         }
@@ -111,6 +131,18 @@ public final class StandIns implements AutoCloseable {
         /** {@code upstream.data-timeout}, the wait for the reply to the final dot (HOCON duration). */
         public Settings dataTimeout(String duration) {
             dataTimeout = duration;
+            return this;
+        }
+
+        /** {@code delivery.upstream}: smtp, graph or smtp-then-graph. */
+        public Settings upstream(String choice) {
+            upstream = choice;
+            return this;
+        }
+
+        /** {@code graph.max-request-size} and {@code graph.upload-chunk-size} (HOCON sizes). */
+        public Settings graphSizes(String maxRequestSize, String uploadChunkSize) {
+            graphSizes = "max-request-size = " + maxRequestSize + "\n  upload-chunk-size = " + uploadChunkSize;
             return this;
         }
 
@@ -134,13 +166,23 @@ public final class StandIns implements AutoCloseable {
                       authority = "%s"
                       trusted-certificates = "%s"
                     }
+                    graph {
+                      host = "%s"
+                      port = %d
+                      trusted-certificates = "%s"
+                      connect-timeout = 5s
+                      request-timeout = 15s
+                      %s
+                    }
                     delivery {
+                      upstream = %s
                       retry { initial-delay = 200ms, multiplier = 2, max-delay = 1s }
                       token-retry-delay = 500ms
                       %s
                     }
                     """.formatted(exchange.host(), exchange.port(), trust, dataTimeout, entra.tenantId(), CLIENT_ID,
-                    CLIENT_SECRET, entra.authority(), esc(entra.certificatePath()), notify);
+                    CLIENT_SECRET, entra.authority(), esc(entra.certificatePath()), graph.host(), graph.port(),
+                    esc(graph.certificateFile()), graphSizes, upstream, notify);
         }
     }
 
@@ -151,6 +193,7 @@ public final class StandIns implements AutoCloseable {
     @Override
     public void close() {
         try {
+            graph.close();
             exchange.close();
         } finally {
             entra.close();

@@ -1,4 +1,4 @@
-package dev.oauthrelay.server.standin;
+package dev.oauthrelay.server.json;
 
 import com.azure.json.JsonProviders;
 import com.azure.json.JsonReader;
@@ -10,13 +10,16 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
 
-/** JSON and base64url for JWTs, with the JSON library MSAL4J already brings along. */
-final class Json {
+/**
+ * JSON and base64url (for JWTs), with the JSON library MSAL4J already brings along: for the
+ * Graph client and the stand-ins. Small documents only (error bodies, tokens, upload sessions).
+ */
+public final class Json {
 
     private Json() {}
 
     /** Parses a JSON object; throws IllegalArgumentException if it is not one. */
-    static Map<String, Object> parseObject(byte[] json) {
+    public static Map<String, Object> parseObject(byte[] json) {
         try (JsonReader reader = JsonProviders.createReader(json)) {
             reader.nextToken();
             return reader.readMap(JsonReader::readUntyped);
@@ -25,7 +28,7 @@ final class Json {
         }
     }
 
-    static String write(Map<String, ?> object) {
+    public static String write(Map<String, ?> object) {
         StringWriter out = new StringWriter();
         try (JsonWriter writer = JsonProviders.createWriter(out)) {
             writer.writeMap(object, JsonWriter::writeUntyped);
@@ -35,15 +38,15 @@ final class Json {
         return out.toString();
     }
 
-    static String base64Url(byte[] bytes) {
+    public static String base64Url(byte[] bytes) {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
-    static String base64Url(String text) {
+    public static String base64Url(String text) {
         return base64Url(text.getBytes(StandardCharsets.UTF_8));
     }
 
-    static byte[] fromBase64Url(String text) {
+    public static byte[] fromBase64Url(String text) {
         return Base64.getUrlDecoder().decode(text);
     }
 }

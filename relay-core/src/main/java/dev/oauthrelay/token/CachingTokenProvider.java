@@ -147,6 +147,14 @@ public final class CachingTokenProvider implements TokenProvider, AutoCloseable 
         return fetchCount.get();
     }
 
+    /** When the cached token expires, if a token is cached and still valid now; for health and metrics. */
+    public Optional<Instant> validUntil() {
+        synchronized (lock) {
+            return cached != null && cached.token().validAt(clock.instant())
+                    ? Optional.of(cached.token().expiresOn()) : Optional.empty();
+        }
+    }
+
     /** Why the last fetch failed, if it did and none has succeeded since; for health and check output. */
     public Optional<String> lastError() {
         synchronized (lock) {

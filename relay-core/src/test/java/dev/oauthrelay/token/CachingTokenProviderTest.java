@@ -222,6 +222,21 @@ class CachingTokenProviderTest {
     }
 
     @Test
+    void validUntilNamesTheCachedTokensExpiryWhileItIsValid() {
+        assertThat(provider.validUntil()).as("before the first token").isEmpty();
+        AccessToken t1 = primed(token("t1"));
+        assertThat(provider.validUntil()).contains(t1.expiresOn());
+
+        provider.invalidate(t1);
+        assertThat(provider.validUntil()).as("after a 535 dropped it").isEmpty();
+        provider.currentToken();
+        AccessToken t2 = token("t2");
+        source.fetch(1).complete(t2);
+        clock.advance(LIFETIME);
+        assertThat(provider.validUntil()).as("expired").isEmpty();
+    }
+
+    @Test
     void invalidatingAStaleTokenIsANoOp() {
         AccessToken t1 = primed(token("t1"));
         provider.invalidate(t1);

@@ -17,6 +17,7 @@ final class AdminRoutes {
         AdminServer.Routes routes = new AdminServer.Routes();
         // Liveness: the process answers HTTP. Kubernetes restarts the pod when this fails.
         routes.add("GET", "/health/live", Access.OPEN, request -> Response.json("{\"status\":\"UP\"}"));
+        relay.observability().addRoutes(routes); // GET /metrics, GET /health/ready
         dev.oauthrelay.server.inventory.DevicesRoute.register(routes, relay.devices());
         dev.oauthrelay.server.queue.QueueRoutes.register(routes, relay.spool(), relay.queueOperations(),
                 java.time.Clock.systemUTC());

@@ -53,6 +53,7 @@ public final class Relay implements AutoCloseable {
     private DeviceTracking devices;
     private AdminAccessFiles adminAccess;
     private final dev.oauthrelay.delivery.QueueOperations queueOperations;
+    private Observability observability;
 
     private Relay(Spool spool, SmtpServer server, ExecutorService blocking, ScheduledExecutorService scheduler,
                   AutoCloseable tlsWatch, OutboundPath outbound, java.time.Duration gracePeriod) {
@@ -73,6 +74,7 @@ public final class Relay implements AutoCloseable {
 
     /** @param observer told of every event of the data path, besides the relay's own observers */
     public static Relay start(RelayConfig config, RelayEvents observer) throws Exception {
+        Observability observability = new Observability(config, Clock.systemUTC());
         Files.createDirectories(config.dataDir());
         Spool spool = Spool.open(config.dataDir());
         RecoveryReport recovery = spool.recover();
@@ -93,7 +95,7 @@ public final class Relay implements AutoCloseable {
         };
         DeviceTracking devices = config.inventory().enabled()
                 ? DeviceTracking.start(config.inventory(), config.dataDir(), Clock.systemUTC()) : null;
-        RelayEvents events = RelayEvents.safely(observer, new AuditLog(Clock.systemUTC()),
+        RelayEvents events = RelayEvents.safely(observability.events(), observer, new AuditLog(Clock.systemUTC()),
                 devices == null ? RelayEvents.NONE : devices.inventory());
         OutboundPath outbound = null;
         try {
@@ -106,10 +108,15 @@ public final class Relay implements AutoCloseable {
                 log.warn("relay.oauth.tenant-id and client-id are not set: mail is accepted and queued,"
                         + " but not delivered until they are");
             }
+            // Before the listeners: SIGTERM is only handled gracefully once start() returns, so keep
+            // the work between binding them and returning short.
+            observability.watch(spool, outbound == null ? null : outbound.tokens());
             SmtpServer server = SmtpServer.start(config, policy, spool, tls::current,
                     legacyTls == null ? null : legacyTls::current, blocking, Clock.systemUTC(), events);
             Relay relay = new Relay(spool, server, blocking, scheduler, watch, outbound, config.shutdownGracePeriod());
             relay.devices = devices;
+            relay.observability = observability;
+            observability.watch(server);
             if (config.admin().enabled()) {
                 try {
                     relay.adminAccess = AdminAccessFiles.prepare(config.admin(), config.dataDir());
@@ -132,6 +139,7 @@ public final class Relay implements AutoCloseable {
             watch.close();
             scheduler.shutdownNow();
             blocking.shutdownNow();
+            observability.close();
             throw e;
         }
     }
@@ -186,6 +194,11 @@ public final class Relay implements AutoCloseable {
             throw new IllegalStateException("relay.admin.enabled = false");
         }
         return admin.port();
+    }
+
+    /** Metrics and readiness, for the admin routes. */
+    Observability observability() {
+        return observability;
     }
 
     public Spool spool() {
@@ -251,6 +264,7 @@ public final class Relay implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        observability.close();
         log.info("relay stopped");
     }
 }

@@ -36,6 +36,10 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--tls-port", defaultValue = "2465", description = "Implicit TLS port (default ${DEFAULT-VALUE}).")
     int tlsPort;
 
+    @Option(names = "--admin-port", defaultValue = "8025",
+            description = "Admin HTTP port: metrics and health (default ${DEFAULT-VALUE}; 0: any free port).")
+    int adminPort;
+
     @Option(names = "--data-dir", defaultValue = "relay-demo-data", description = "Spool and stand-in data (default ${DEFAULT-VALUE}).")
     Path dataDir;
 
@@ -63,6 +67,7 @@ final class DemoCommand implements Callable<Integer> {
                     { name = smtps, address = "127.0.0.1", port = %d, tls = implicit }
                   ]
                   accounts = [ { username = "%s", password-hash = "%s", mailbox = "%s" } ]
+                  admin.port = %d
                   upstream { host = "localhost", port = %d, trusted-certificates = "%s" }
                   oauth {
                     tenant-id = "%s", client-id = "%s", client-secret = "%s"
@@ -70,11 +75,21 @@ final class DemoCommand implements Callable<Integer> {
                   }
                   delivery.retry { initial-delay = 5s, max-delay = 1m }
                 }
-                """.formatted(esc(dataDir), port, tlsPort, USER, hash, MAILBOX, exchange.port(),
+                """.formatted(esc(dataDir), port, tlsPort, USER, hash, MAILBOX, adminPort, exchange.port(),
                 esc(exchange.certificateFile()), entra.tenantId(), CLIENT_ID, CLIENT_SECRET, entra.authority(),
                 esc(entra.certificatePath()));
         RelayConfig config = ConfigLoader.parse(hocon, System.getenv());
         return RunCommand.runUntilStopped(config, relay -> sendOneAndExplain(relay, exchange, delivered));
+    }
+
+    /** Where {@code /metrics} and {@code /health/ready} are, or why they are not served. */
+    private static String adminUrls(Relay relay) {
+        try {
+            String base = "http://127.0.0.1:" + relay.adminPort();
+            return base + "/metrics  " + base + "/health/ready";
+        } catch (IllegalStateException e) {
+            return "not served (" + e.getMessage() + ")";
+        }
     }
 
     private static String esc(Path p) {
@@ -114,6 +129,7 @@ final class DemoCommand implements Callable<Integer> {
                   device account      %3$s / %4$s  (sends as %5$s)
                   upstream            Exchange Online stand-in on localhost:%6$d (STARTTLS + XOAUTH2),
                                       tokens from an Entra ID stand-in through MSAL4J
+                  metrics and health  %9$s
 
                 %7$s
 
@@ -125,7 +141,8 @@ final class DemoCommand implements Callable<Integer> {
 
                 Delivered messages appear as .eml files in %8$s
                 (the relay's certificate is self-signed, hence curl's -k).
-                %n""", submission, smtps, USER, PASSWORD, MAILBOX, exchange.port(), result, delivered.toAbsolutePath());
+                %n""", submission, smtps, USER, PASSWORD, MAILBOX, exchange.port(), result, delivered.toAbsolutePath(),
+                adminUrls(relay));
         System.out.flush();
     }
 }

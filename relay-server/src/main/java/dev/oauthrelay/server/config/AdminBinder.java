@@ -1,5 +1,6 @@
 package dev.oauthrelay.server.config;
 
+import java.time.Duration;
 import java.util.Optional;
 
 /** Binds {@code relay.admin}. */
@@ -25,9 +26,21 @@ final class AdminBinder {
                     + " random characters, e.g. from `openssl rand -hex 32`");
             return null;
         }
-        if (enabled == null || address == null || port == null) {
+        Section h = a.section("health");
+        HealthConfig health = h == null ? null : health(h);
+        if (enabled == null || address == null || port == null || health == null) {
             return null;
         }
-        return new AdminConfig(enabled, address, port, Optional.ofNullable(token));
+        return new AdminConfig(enabled, address, port, Optional.ofNullable(token), health);
+    }
+
+    private static HealthConfig health(Section h) {
+        Duration downAfter = h.duration("upstream-down-after", "a duration such as 5m (0s: at once)", true);
+        Boolean needsDelivery = h.bool("ready-needs-delivery", "true or false", true);
+        if (downAfter != null && downAfter.isNegative()) {
+            h.reject("upstream-down-after", "a duration of 0s or more", false);
+            return null;
+        }
+        return downAfter == null || needsDelivery == null ? null : new HealthConfig(downAfter, needsDelivery);
     }
 }

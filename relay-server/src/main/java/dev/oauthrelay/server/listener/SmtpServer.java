@@ -121,6 +121,18 @@ public final class SmtpServer implements AutoCloseable {
         return ((InetSocketAddress) ch.localAddress()).getPort();
     }
 
+    /** Each listener's name and whether its socket is bound and accepting (false once shutdown began). */
+    public Map<String, Boolean> bound() {
+        Map<String, Boolean> out = new LinkedHashMap<>();
+        channels.forEach((name, ch) -> out.put(name, ch.isActive()));
+        return out;
+    }
+
+    /** The event loops of all listeners (for metrics). */
+    public EventLoopGroup eventLoops() {
+        return group;
+    }
+
     public ConnectionLimiter limiter() {
         return limiter;
     }

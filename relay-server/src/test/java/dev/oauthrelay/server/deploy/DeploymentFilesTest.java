@@ -225,6 +225,8 @@ class DeploymentFilesTest {
         assertThat(c.listeners()).anyMatch(ListenerConfig::proxyProtocol);
         assertThat(c.trustedProxies()).isNotEmpty();
         assertThat(c.admin().address()).isEqualTo("0.0.0.0");
+        assertThat(c.admin().health().readyNeedsDelivery()).as("a tenant-wide outage must not empty the balancer")
+                .isFalse();
 
         // Start command, config mount, spool volume, user.
         assertThat(listAt(container, "args")).isEqualTo(START);

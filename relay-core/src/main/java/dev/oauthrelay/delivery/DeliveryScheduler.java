@@ -56,6 +56,8 @@ public final class DeliveryScheduler implements QueueOperations, AutoCloseable {
     private final ScheduledExecutorService timer;
     private final Executor io;
     private final int maxConcurrent;
+    private final MailboxPacer pacer;
+    private final RepeatedFailures repeatedFailures;
     private final RandomGenerator random = RandomGenerator.getDefault();
 
     // Owned by the timer thread.
@@ -84,6 +86,16 @@ public final class DeliveryScheduler implements QueueOperations, AutoCloseable {
 
     public DeliveryScheduler(Spool spool, Upstream upstream, RetryPolicy retry, Notifier notifier, Clock clock,
                              ScheduledExecutorService timer, Executor io, int maxConcurrent, RelayEvents events) {
+        this(spool, upstream, retry, notifier, clock, timer, io, maxConcurrent, events,
+                new MailboxPacer(MailboxPacer.Limits.NONE));
+    }
+
+    /** With {@code pacer} keeping each mailbox within the upstream's sending limits. */
+    public DeliveryScheduler(Spool spool, Upstream upstream, RetryPolicy retry, Notifier notifier, Clock clock,
+                             ScheduledExecutorService timer, Executor io, int maxConcurrent, RelayEvents events,
+                             MailboxPacer pacer) {
+        this.pacer = pacer;
+        this.repeatedFailures = new RepeatedFailures(pacer.limits().pauseAfterFailures());
         this.events = events;
         this.spool = spool;
         this.upstream = upstream;
@@ -221,7 +233,13 @@ public final class DeliveryScheduler implements QueueOperations, AutoCloseable {
             return;
         }
         Envelope env = message.envelope();
-        List<String> pending = state.pending();
+        MailboxPacer.Decision pace = pacer.reserve(env.mailbox(), state.pending().size(), clock.instant());
+        if (pace instanceof MailboxPacer.Wait wait) {
+            hold(id, env, state, wait);
+            return;
+        }
+        // More than the upstream takes per message: this attempt sends the first chunk, the rest follow.
+        List<String> pending = List.copyOf(state.pending().subList(0, ((MailboxPacer.Go) pace).recipients()));
         Submission submission = new Submission(env.mailbox(), env.mailFrom(), env.mailParameters(), pending,
                 message.bodySize(), message::openBody, env.identityKind(), env.identity());
         upstream.submit(submission)
@@ -232,9 +250,32 @@ public final class DeliveryScheduler implements QueueOperations, AutoCloseable {
                 }));
     }
 
+    /**
+     * The mailbox is over a limit or paused: the message waits without an attempt being counted.
+     * A long wait is written into the state, so the queue listing shows why. Runs on io.
+     */
+    private void hold(QueueId id, Envelope env, DeliveryState state, MailboxPacer.Wait wait) {
+        if (wait.shown() && !wait.reason().equals(state.lastError())) {
+            try {
+                spool.writeState(id, new DeliveryState(state.attempts(), wait.until(), wait.reason(),
+                        state.possibleDuplicate(), state.recipients(), state.releasedAt()));
+            } catch (IOException e) {
+                log.warn("message {}: cannot record that it is held ({})", id, e.toString());
+            }
+        }
+        Duration delay = Duration.between(clock.instant(), wait.until());
+        log.debug("held id={} mailbox={} for {}ms: {}", id, env.mailbox(), delay.toMillis(), wait.reason());
+        over(id, delay.isNegative() ? Duration.ZERO : delay);
+    }
+
     /** Applies one attempt's result to the state and writes it down. Runs on the io executor. */
     private void record(QueueId id, StoredMessage message, DeliveryState before, List<String> pending, AttemptResult result) {
         reportReplies(result);
+        Instant now = clock.instant();
+        RemoteReply repeated = repeatedFailures.observe(message.envelope().mailbox(), result);
+        if (repeated != null) {
+            pauseMailbox(message.envelope().mailbox(), repeated, now);
+        }
         Map<String, RecipientOutcome> outcomes = OutcomeClassifier.classify(result, pending);
         Map<String, DeliveryState.RecipientStatus> recipients = new LinkedHashMap<>(before.recipients());
         String lastError = "";
@@ -256,7 +297,6 @@ public final class DeliveryScheduler implements QueueOperations, AutoCloseable {
             log.warn("message {}: connection lost after the final dot ({}); retrying, which may deliver it twice",
                     id, f.reason());
         }
-        Instant now = clock.instant();
         DeliveryState after = new DeliveryState(before.attempts() + 1, now, lastError, duplicate, recipients,
                 before.releasedAt());
         Envelope env = message.envelope();
@@ -267,20 +307,54 @@ public final class DeliveryScheduler implements QueueOperations, AutoCloseable {
             finish(id, message, after);
             return;
         }
+        RemoteReply throttle = MailboxPacer.throttleReply(result);
+        if (throttle != null || lastError.isEmpty()) {
+            // 432 4.3.2: the mailbox pauses, not the message; no chunk deferred: the next chunk is due.
+            // Either way this was no failed attempt: the count and the backoff stay as they were.
+            String why = throttle == null ? "" : "throttled: " + throttle;
+            Instant until = throttle == null ? now : pacer.throttled(env.mailbox(), now, throttle.toString());
+            after = new DeliveryState(before.attempts(), until, why, after.possibleDuplicate(), after.recipients(),
+                    after.releasedAt());
+            writeStateOrWarn(id, after);
+            if (throttle != null) {
+                log.info("throttled id={} mailbox={} pending={} mailbox paused until {}: {}", id, env.mailbox(),
+                        after.pending().size(), until, throttle);
+            }
+            over(id, Duration.between(now, until));
+            return;
+        }
         deferred.incrementAndGet();
         int attempts = after.attempts();
         Duration delay = OutcomeClassifier.retryAfter(result).orElseGet(() -> retry.delayAfter(attempts, random));
         after = new DeliveryState(after.attempts(), now.plus(delay), after.lastError(), after.possibleDuplicate(),
                 after.recipients(), after.releasedAt());
-        try {
-            spool.writeState(id, after);
-        } catch (IOException e) {
-            log.error("message {}: cannot write delivery state ({}); delivered recipients may be sent again", id, e.toString());
-        }
+        writeStateOrWarn(id, after);
         log.info("deferred id={} mailbox={} attempt={} pending={} retry-in={}ms reason={}{}", id, env.mailbox(),
                 after.attempts(), after.pending().size(), delay.toMillis(), lastError, ErrorExplainer.forLog(lastError));
         events.messageDeferred(env, after.attempts(), lastError, delay);
         over(id, delay);
+    }
+
+    private void writeStateOrWarn(QueueId id, DeliveryState state) {
+        try {
+            spool.writeState(id, state);
+        } catch (IOException e) {
+            log.error("message {}: cannot write delivery state ({}); delivered recipients may be sent again", id, e.toString());
+        }
+    }
+
+    /** Stops hammering a mailbox that keeps failing the same way (Exchange would block it anyway). */
+    private void pauseMailbox(String mailbox, RemoteReply failure, Instant now) {
+        String reason = pacer.pause(mailbox, now, failure.toString());
+        String diagnosis = dev.oauthrelay.diagnosis.ErrorExplainer.explain(failure.toString()).map(Object::toString)
+                .orElse("no diagnosis for this reply");
+        log.warn("mailbox {} {}; its messages stay queued. Diagnosis: {}", mailbox, reason, diagnosis);
+        events.mailboxPaused(mailbox, reason);
+    }
+
+    /** Mailboxes paused now because they kept failing the same way. */
+    public int pausedMailboxCount() {
+        return pacer.pausedCount(clock.instant());
     }
 
     /** The upstream replies that decided this attempt, for {@link RelayEvents#upstreamReplied}. */
@@ -374,11 +448,13 @@ public final class DeliveryScheduler implements QueueOperations, AutoCloseable {
     public CompletableFuture<OperatorResult> retryAll(String by) {
         return operate("retry", "all", by, () -> {
             int inProgress = active.size();
+            int resumed = pacer.resumePaused(clock.instant());
             List<QueueId> due = List.copyOf(waiting.keySet());
             due.forEach(id -> waiting.remove(id).cancel(false));
             due.forEach(this::makeReady);
             return OperatorResult.done(due.size() + " waiting message(s) due now; " + inProgress
-                    + " attempt(s) were in progress already");
+                    + " attempt(s) were in progress already" + (resumed == 0 ? ""
+                    : "; " + resumed + " paused mailbox(es) resumed"));
         }, null, false);
     }
 

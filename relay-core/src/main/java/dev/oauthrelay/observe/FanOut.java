@@ -91,6 +91,11 @@ final class FanOut implements RelayEvents {
     }
 
     @Override
+    public void mailboxPaused(String mailbox, String reason) {
+        each("mailboxPaused", o -> o.mailboxPaused(mailbox, reason));
+    }
+
+    @Override
     public void upstreamReplied(int code) {
         each("upstreamReplied", o -> o.upstreamReplied(code));
     }

@@ -70,6 +70,13 @@ public interface RelayEvents {
     default void messageFailed(Envelope envelope, int attempts, String upstreamReply) {
     }
 
+    /**
+     * Deliveries for {@code mailbox} pause: it failed the same way several times in a row; its
+     * messages stay queued until the pause ends or an operator retries all.
+     */
+    default void mailboxPaused(String mailbox, String reason) {
+    }
+
     /** A reply from the upstream server (to any command of a delivery), by code. */
     default void upstreamReplied(int code) {
     }

@@ -62,6 +62,11 @@ final class Observability implements AutoCloseable {
                 .add("upstream", required, delivery ? upstream : () -> CheckResult.up(NOT_CONFIGURED));
     }
 
+    /** Starts reading the delivery scheduler (when delivery is configured). */
+    void watch(dev.oauthrelay.delivery.DeliveryScheduler scheduler) {
+        metrics.watch(scheduler);
+    }
+
     /** Starts reading the listeners, once they are bound; then the routes may be served. */
     void watch(SmtpServer server) {
         metrics.watch(server);

@@ -1,6 +1,7 @@
 package dev.oauthrelay.server;
 
 import dev.oauthrelay.delivery.DeliveryScheduler;
+import dev.oauthrelay.delivery.MailboxPacer;
 import dev.oauthrelay.delivery.Notifier;
 import dev.oauthrelay.delivery.RoutingUpstream;
 import dev.oauthrelay.delivery.SpoolNotifier;
@@ -59,7 +60,7 @@ final class OutboundPath implements AutoCloseable {
                         d.notifySender(), clock))
                 .orElse(Notifier.NONE);
         DeliveryScheduler scheduler = new DeliveryScheduler(spool, upstream, d.retry(), notifier, clock, timer, io,
-                d.maxConcurrent(), events);
+                d.maxConcurrent(), events, new MailboxPacer(d.perMailbox()));
         spool.addCommitListener(scheduler::enqueue);
         scheduler.start(recovered);
         return new OutboundPath(source, tokens, upstream, graph, scheduler);

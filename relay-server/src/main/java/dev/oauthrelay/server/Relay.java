@@ -111,6 +111,9 @@ public final class Relay implements AutoCloseable {
             // Before the listeners: SIGTERM is only handled gracefully once start() returns, so keep
             // the work between binding them and returning short.
             observability.watch(spool, outbound == null ? null : outbound.tokens());
+            if (outbound != null) {
+                observability.watch(outbound.scheduler());
+            }
             SmtpServer server = SmtpServer.start(config, policy, spool, tls::current,
                     legacyTls == null ? null : legacyTls::current, blocking, Clock.systemUTC(), events);
             Relay relay = new Relay(spool, server, blocking, scheduler, watch, outbound, config.shutdownGracePeriod());

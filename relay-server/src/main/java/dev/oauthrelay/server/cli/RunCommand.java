@@ -46,35 +46,25 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    /**
-     * Starts the relay, runs {@code afterStart} (may be null), and blocks until SIGTERM/SIGINT. The
-     * shutdown hook is in place before the relay starts: a SIGTERM that arrives while it is still
-     * starting (its listeners may already have accepted mail) waits for the start to end, then
-     * stops the relay gracefully like any other.
-     */
+    /** Starts the relay, runs {@code afterStart} (may be null), and blocks until SIGTERM/SIGINT. */
     static int runUntilStopped(RelayConfig config, java.util.function.Consumer<Relay> afterStart) throws Exception {
+        // The hook is in place before the listeners bind: a SIGTERM that arrives while the relay
+        // is starting waits for the start to finish, then stops it in order (no half-started exit).
         java.util.concurrent.CompletableFuture<Relay> started = new java.util.concurrent.CompletableFuture<>();
         java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
-        Thread hook = new Thread(() -> {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
-                started.join().close();
-            } catch (java.util.concurrent.CompletionException failedToStart) {
-                // Nothing to stop: start() closed what it had opened.
-            } finally {
-                stopped.countDown();
+                started.get(2, java.util.concurrent.TimeUnit.MINUTES).close();
+            } catch (Exception notStarted) {
+                // the start failed (and was reported) or never finished: nothing to stop
             }
-        }, "relay-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+            stopped.countDown();
+        }, "relay-shutdown"));
         Relay relay;
         try {
             relay = Relay.start(config);
         } catch (Exception | Error e) {
             started.completeExceptionally(e);
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // The hook runs (or ran) and finds the failure.
-            }
             throw e;
         }
         started.complete(relay);

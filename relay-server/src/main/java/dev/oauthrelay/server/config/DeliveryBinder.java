@@ -1,5 +1,6 @@
 package dev.oauthrelay.server.config;
 
+import dev.oauthrelay.delivery.MailboxPacer;
 import dev.oauthrelay.delivery.RetryPolicy;
 import dev.oauthrelay.policy.UpstreamChoice;
 import dev.oauthrelay.server.graph.GraphSettings;
@@ -237,10 +238,29 @@ final class DeliveryBinder {
                 n.problem("mailbox", "is missing: notices need a mailbox to be sent as");
             }
         }
-        if (maxConcurrent == null || retry == null || sender == null || tokenRetry == null || defaultUpstream == null) {
+        Section p = d.section("per-mailbox");
+        MailboxPacer.Limits perMailbox = p == null ? null : perMailbox(p);
+        if (maxConcurrent == null || retry == null || sender == null || tokenRetry == null || defaultUpstream == null
+                || perMailbox == null) {
             return null;
         }
-        return new DeliveryConfig(maxConcurrent, retry, mailbox, admin, sender, tokenRetry, defaultUpstream);
+        return new DeliveryConfig(maxConcurrent, retry, mailbox, admin, sender, tokenRetry, defaultUpstream,
+                perMailbox);
+    }
+
+    /** {@code relay.delivery.per-mailbox}: Exchange Online's sending limits. */
+    private static MailboxPacer.Limits perMailbox(Section p) {
+        Integer perMinute = positive(p, "messages-per-minute");
+        Integer perDay = positive(p, "recipients-per-day");
+        Integer perMessage = positive(p, "max-recipients-per-message");
+        Duration backoff = positive(p, "throttle-backoff", "a duration such as 1m");
+        Integer pauseAfter = positive(p, "pause-after-failures");
+        Duration pause = positive(p, "pause-duration", "a duration such as 1h");
+        if (perMinute == null || perDay == null || perMessage == null || backoff == null || pauseAfter == null
+                || pause == null) {
+            return null;
+        }
+        return new MailboxPacer.Limits(perMinute, perDay, perMessage, backoff, pauseAfter, pause);
     }
 
     private static RetryPolicy retry(Section r) {

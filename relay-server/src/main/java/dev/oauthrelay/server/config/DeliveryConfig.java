@@ -15,11 +15,14 @@ import java.util.Optional;
  * @param tokenRetryDelay after a failed token request, the wait before the next one (doubling in
  *                       the background up to 5 minutes); deliveries meanwhile defer without asking
  * @param defaultUpstream the upstream of identities that do not choose one, and of failure notices
+ * @param perMailbox     Exchange Online's sending limits each mailbox is kept within
  */
 public record DeliveryConfig(int maxConcurrent, RetryPolicy retry, Optional<String> notifyMailbox,
                              Optional<String> notifyAdmin, boolean notifySender, java.time.Duration tokenRetryDelay,
-                             dev.oauthrelay.policy.UpstreamChoice defaultUpstream) {
+                             dev.oauthrelay.policy.UpstreamChoice defaultUpstream,
+                             dev.oauthrelay.delivery.MailboxPacer.Limits perMailbox) {
     public DeliveryConfig {
+        Objects.requireNonNull(perMailbox, "perMailbox");
         Objects.requireNonNull(retry, "retry");
         Objects.requireNonNull(defaultUpstream, "defaultUpstream");
     }

@@ -1,5 +1,6 @@
 package dev.oauthrelay.server.metrics;
 
+import dev.oauthrelay.delivery.DeliveryScheduler;
 import dev.oauthrelay.observe.RelayEvents;
 import dev.oauthrelay.server.listener.SmtpServer;
 import dev.oauthrelay.spool.Spool;
@@ -77,6 +78,14 @@ public final class RelayMetrics implements AutoCloseable {
                     .description("Seconds until the cached access token expires (0: no valid token)")
                     .register(registry);
         }
+    }
+
+    /** Gauges of delivery: mailboxes paused because they kept failing the same way. */
+    public void watch(DeliveryScheduler scheduler) {
+        Gauge.builder("relay.delivery.mailboxes.paused", scheduler, DeliveryScheduler::pausedMailboxCount)
+                .description("Mailboxes whose deliveries are paused after identical permanent failures in a row"
+                        + " (relay.delivery.per-mailbox.pause-after-failures)")
+                .register(registry);
     }
 
     /** Gauges of the listeners: connections open and the event loops' pending tasks. */

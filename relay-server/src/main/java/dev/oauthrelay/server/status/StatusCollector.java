@@ -91,7 +91,10 @@ public final class StatusCollector {
         int deferred = 0;
         for (QueueId id : queued.subList(0, scanned)) {
             Optional<DeliveryState> state = stateOf(id);
-            if (state.isEmpty() || state.get().attempts() == 0 || state.get().finished()) {
+            // Deferred: an attempt did not finish it, or it is held (its mailbox throttled or paused),
+            // with the reason in lastError; not a message no attempt has reached yet.
+            if (state.isEmpty() || state.get().finished()
+                    || state.get().attempts() == 0 && state.get().lastError().isEmpty()) {
                 continue;
             }
             deferred++;

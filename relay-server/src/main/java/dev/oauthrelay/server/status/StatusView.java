@@ -58,7 +58,8 @@ public record StatusView(Instant asOf, Health health, Token token, Queue queue, 
      * @param queued       messages waiting for delivery
      * @param oldest       when the oldest of them arrived
      * @param scanned      how many (the oldest) had their delivery state read
-     * @param deferred     how many of those have had an attempt that did not finish them
+     * @param deferred     how many of those wait after an attempt that did not finish them, or are
+     *                     held because their mailbox is throttled or paused
      * @param deferrals    the first of them, oldest first
      * @param deadLettered messages in the dead-letter folder
      */
@@ -69,7 +70,7 @@ public record StatusView(Instant asOf, Health health, Token token, Queue queue, 
         }
     }
 
-    /** A queued message whose last attempt did not finish it. */
+    /** A queued message whose last attempt did not finish it, or that is held; {@code lastError} says why. */
     public record Deferral(QueueId id, Instant received, int attempts, Instant nextAttempt, String lastError,
                            List<String> pending, boolean possibleDuplicate) {
         public Deferral {

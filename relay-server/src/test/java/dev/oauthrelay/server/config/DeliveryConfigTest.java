@@ -77,6 +77,11 @@ class DeliveryConfigTest {
             "admin without mailbox | delivery { notify { admin = \"admin@contoso.com\" } } | relay.delivery.notify.mailbox",
             "bad notify address | delivery { notify { mailbox = \"not an address\" } } | relay.delivery.notify.mailbox",
             "typo | delivery { max-concurent = 3 } | relay.delivery.max-concurent",
+            "zero per minute | delivery { per-mailbox { messages-per-minute = 0 } } | relay.delivery.per-mailbox.messages-per-minute",
+            "negative per day | delivery { per-mailbox { recipients-per-day = -1 } } | relay.delivery.per-mailbox.recipients-per-day",
+            "zero chunk | delivery { per-mailbox { max-recipients-per-message = 0 } } | relay.delivery.per-mailbox.max-recipients-per-message",
+            "zero backoff | delivery { per-mailbox { throttle-backoff = 0s } } | relay.delivery.per-mailbox.throttle-backoff",
+            "zero pause after | delivery { per-mailbox { pause-after-failures = 0 } } | relay.delivery.per-mailbox.pause-after-failures",
     })
     void eachProblemNamesItsKey(String name, String body, String key) {
         assertThatThrownBy(() -> parse(body, Map.of()))
@@ -104,5 +109,16 @@ class DeliveryConfigTest {
         assertThat(c.delivery().notifyMailbox()).contains("relay@contoso.com");
         assertThat(c.delivery().notifyAdmin()).contains("it@contoso.com");
         assertThat(c.delivery().notifySender()).isTrue();
+    }
+
+    @Test
+    void perMailboxLimitsDefaultToExchangeOnlinesAndAreConfigurable() throws Exception {
+        assertThat(parse("", Map.of()).delivery().perMailbox())
+                .isEqualTo(dev.oauthrelay.delivery.MailboxPacer.Limits.EXCHANGE_ONLINE);
+        RelayConfig c = parse("delivery { per-mailbox { messages-per-minute = 10, recipients-per-day = 2000,"
+                + " max-recipients-per-message = 100, throttle-backoff = 2m, pause-after-failures = 5,"
+                + " pause-duration = 30m } }", Map.of());
+        assertThat(c.delivery().perMailbox()).isEqualTo(new dev.oauthrelay.delivery.MailboxPacer.Limits(10, 2000, 100,
+                Duration.ofMinutes(2), 5, Duration.ofMinutes(30)));
     }
 }

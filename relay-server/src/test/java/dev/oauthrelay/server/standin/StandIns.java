@@ -178,6 +178,8 @@ public final class StandIns implements AutoCloseable {
                       upstream = %s
                       retry { initial-delay = 200ms, multiplier = 2, max-delay = 1s }
                       token-retry-delay = 500ms
+                      # The stand-in has no sending limits; bursts and throttling in tests must not wait for a minute.
+                      per-mailbox { messages-per-minute = 100000, throttle-backoff = 1s }
                       %s
                     }
                     """.formatted(exchange.host(), exchange.port(), trust, dataTimeout, entra.tenantId(), CLIENT_ID,

@@ -60,7 +60,12 @@ class StatusCollectorTest {
         QueueId waiting = commit(spool, "printer@contoso.com", "mfp");
         QueueId deferred = commit(spool, "printer@contoso.com", "mfp");
         QueueId failed = commit(spool, "<script>@contoso.com", "mfp");
+        QueueId held = commit(spool, "printer@contoso.com", "mfp");
+        QueueId notTriedYet = commit(spool, "printer@contoso.com", "mfp");
         spool.writeState(deferred, state(2, "535 5.7.139 Authentication unsuccessful", Status.PENDING, ""));
+        spool.writeState(held, state(0, "throttled: 432 4.3.2 STOREDRV.ClientSubmit; sender thread limit exceeded",
+                Status.PENDING, ""));
+        spool.writeState(notTriedYet, state(0, "", Status.PENDING, ""));
         spool.deadLetter(failed, """
                 queue-id: %s
                 received: 2026-11-29T05:00:00Z
@@ -81,12 +86,13 @@ class StatusCollectorTest {
         assertThat(view.asOf()).isEqualTo(NOW);
         assertThat(view.health()).isEqualTo(health);
         assertThat(view.token()).isEqualTo(StatusView.Token.NOT_CONFIGURED);
-        assertThat(view.queue().queued()).isEqualTo(2);
+        assertThat(view.queue().queued()).isEqualTo(4);
         assertThat(view.queue().oldest()).hasValue(waiting.timestamp());
-        assertThat(view.queue().scanned()).isEqualTo(2);
-        assertThat(view.queue().deferred()).isEqualTo(1);
+        assertThat(view.queue().scanned()).isEqualTo(4);
+        assertThat(view.queue().deferred()).as("the deferred one and the held one").isEqualTo(2);
         assertThat(view.queue().deadLettered()).isEqualTo(1);
-        assertThat(view.queue().deferrals()).singleElement().satisfies(d -> {
+        assertThat(view.queue().deferrals()).extracting(StatusView.Deferral::id).containsExactly(deferred, held);
+        assertThat(view.queue().deferrals()).first().satisfies(d -> {
             assertThat(d.id()).isEqualTo(deferred);
             assertThat(d.attempts()).isEqualTo(2);
             assertThat(d.nextAttempt()).isEqualTo(NOW.plusSeconds(60));

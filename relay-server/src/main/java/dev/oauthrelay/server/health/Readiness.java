@@ -1,10 +1,5 @@
 package dev.oauthrelay.server.health;
 
-import com.azure.json.JsonProviders;
-import com.azure.json.JsonWriter;
-import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,13 +40,7 @@ public final class Readiness {
             Map<String, Object> root = new LinkedHashMap<>();
             root.put("status", status(up));
             root.put("checks", checkMap);
-            StringWriter out = new StringWriter();
-            try (JsonWriter writer = JsonProviders.createWriter(out)) {
-                writer.writeMap(root, JsonWriter::writeUntyped);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            return out.toString();
+            return dev.oauthrelay.server.json.Json.write(root);
         }
 
         private static String status(boolean up) {

@@ -28,10 +28,11 @@ public final class Json {
         }
     }
 
-    public static String write(Map<String, ?> object) {
+    /** Maps, lists, strings, numbers, booleans and nulls as one JSON document. */
+    public static String write(Object value) {
         StringWriter out = new StringWriter();
         try (JsonWriter writer = JsonProviders.createWriter(out)) {
-            writer.writeMap(object, JsonWriter::writeUntyped);
+            writer.writeUntyped(value);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -2,7 +2,6 @@ package dev.oauthrelay.server.queue;
 
 import com.azure.json.JsonProviders;
 import com.azure.json.JsonReader;
-import com.azure.json.JsonWriter;
 import dev.oauthrelay.delivery.OperatorResult;
 import dev.oauthrelay.delivery.QueueOperations.Activity;
 import dev.oauthrelay.spool.DamagedFile;
@@ -13,8 +12,6 @@ import dev.oauthrelay.spool.QueueId;
 import dev.oauthrelay.spool.Spool;
 import dev.oauthrelay.spool.SpoolContents;
 import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.NoSuchFileException;
 import java.time.Duration;
 import java.time.Instant;
@@ -204,13 +201,7 @@ public final class QueueJson {
     }
 
     public static String write(Object value) {
-        StringWriter out = new StringWriter();
-        try (JsonWriter writer = JsonProviders.createWriter(out)) {
-            writer.writeUntyped(value);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toString();
+        return dev.oauthrelay.server.json.Json.write(value);
     }
 
     /** Parses a JSON document into maps, lists, strings, numbers, booleans and nulls. */

@@ -17,9 +17,15 @@ import java.util.Locale;
  * @param onMismatch     what to do with any other sender
  * @param headerRepair   which header repairs its messages get
  * @param upstream       which upstream its mail is delivered through
+ * @param upstreamAccount the upstream account (tenant and app registration) whose tokens its mail
+ *                       is sent with; {@link #DEFAULT_ACCOUNT} unless configured otherwise
  */
 public record Identity(String name, Kind kind, String mailbox, List<String> allowedSenders,
-                       SenderMismatch onMismatch, HeaderRepairOptions headerRepair, UpstreamChoice upstream) {
+                       SenderMismatch onMismatch, HeaderRepairOptions headerRepair, UpstreamChoice upstream,
+                       String upstreamAccount) {
+
+    /** The account configured as {@code relay.oauth}. */
+    public static final String DEFAULT_ACCOUNT = "default";
 
     public enum Kind { ACCOUNT, TRUSTED_NETWORK }
 
@@ -30,6 +36,13 @@ public record Identity(String name, Kind kind, String mailbox, List<String> allo
         }
         java.util.Objects.requireNonNull(headerRepair, "headerRepair");
         java.util.Objects.requireNonNull(upstream, "upstream");
+        java.util.Objects.requireNonNull(upstreamAccount, "upstreamAccount");
+    }
+
+    /** An identity using the default upstream account. */
+    public Identity(String name, Kind kind, String mailbox, List<String> allowedSenders, SenderMismatch onMismatch,
+                    HeaderRepairOptions headerRepair, UpstreamChoice upstream) {
+        this(name, kind, mailbox, allowedSenders, onMismatch, headerRepair, upstream, DEFAULT_ACCOUNT);
     }
 
     /** An identity delivered over SMTP. */

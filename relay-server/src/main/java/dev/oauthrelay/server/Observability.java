@@ -16,7 +16,7 @@ import dev.oauthrelay.server.health.UpstreamHealth;
 import dev.oauthrelay.server.listener.SmtpServer;
 import dev.oauthrelay.server.metrics.RelayMetrics;
 import dev.oauthrelay.spool.Spool;
-import dev.oauthrelay.token.CachingTokenProvider;
+import dev.oauthrelay.server.oauth.UpstreamTokens;
 import java.time.Clock;
 
 /**
@@ -26,8 +26,8 @@ import java.time.Clock;
  */
 final class Observability implements AutoCloseable {
 
-    private static final String NOT_CONFIGURED = "delivery not configured (relay.oauth tenant-id and client-id"
-            + " unset): mail is accepted and queued, not delivered";
+    private static final String NOT_CONFIGURED = "delivery not configured (no upstream account: relay.oauth"
+            + " tenant-id and client-id unset): mail is accepted and queued, not delivered";
 
     private final RelayConfig config;
     private final RelayMetrics metrics;
@@ -51,8 +51,8 @@ final class Observability implements AutoCloseable {
         return RelayEvents.safely(metrics.observer(), upstream);
     }
 
-    /** Starts reading the spool and the token cache ({@code tokens} is null when delivery is not configured). */
-    void watch(Spool spool, CachingTokenProvider tokens) {
+    /** Starts reading the spool and the token caches ({@code tokens} is null when delivery is not configured). */
+    void watch(Spool spool, UpstreamTokens tokens) {
         metrics.watch(spool, tokens);
         boolean delivery = tokens != null;
         boolean required = health().readyNeedsDelivery();

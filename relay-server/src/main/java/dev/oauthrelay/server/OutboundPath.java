@@ -5,56 +5,66 @@ import dev.oauthrelay.delivery.MailboxPacer;
 import dev.oauthrelay.delivery.Notifier;
 import dev.oauthrelay.delivery.RoutingUpstream;
 import dev.oauthrelay.delivery.SpoolNotifier;
+import dev.oauthrelay.policy.Identity;
 import dev.oauthrelay.server.config.DeliveryConfig;
 import dev.oauthrelay.server.config.RelayConfig;
-import dev.oauthrelay.server.graph.GraphPath;
+import dev.oauthrelay.server.graph.GraphUpstream;
 import dev.oauthrelay.server.graph.IdentityRoutes;
-import dev.oauthrelay.server.oauth.MsalTokenSource;
-import dev.oauthrelay.server.oauth.OAuthSettings;
+import dev.oauthrelay.server.oauth.UpstreamTokens;
 import dev.oauthrelay.server.upstream.SmtpUpstream;
 import dev.oauthrelay.spool.QueueId;
 import dev.oauthrelay.spool.Spool;
-import dev.oauthrelay.token.CachingTokenProvider;
 import java.time.Clock;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.stream.Stream;
 
 /**
- * The outbound half of the data path, wired together: token source (MSAL4J) -> token cache ->
- * upstream SMTP client (and, if an identity uses it, Graph with its own token cache) -> routing
- * per identity -> delivery scheduler, plus failure notices through the queue.
+ * The outbound half of the data path, wired together: token sources (MSAL4J) -> one token cache
+ * per upstream account and scope -> upstream SMTP client (and Graph, if an identity uses it), each
+ * mailbox authenticating with its account's tokens -> routing per identity -> delivery scheduler,
+ * plus failure notices through the queue.
  */
 final class OutboundPath implements AutoCloseable {
 
-    private final MsalTokenSource source;
-    private final CachingTokenProvider tokens;
+    private final UpstreamTokens tokens;
     private final RoutingUpstream upstream;
-    private final GraphPath graph;
     private final DeliveryScheduler scheduler;
 
-    private OutboundPath(MsalTokenSource source, CachingTokenProvider tokens, RoutingUpstream upstream,
-                         GraphPath graph, DeliveryScheduler scheduler) {
-        this.source = source;
+    private OutboundPath(UpstreamTokens tokens, RoutingUpstream upstream, DeliveryScheduler scheduler) {
         this.tokens = tokens;
         this.upstream = upstream;
-        this.graph = graph;
         this.scheduler = scheduler;
     }
 
-    static OutboundPath start(RelayConfig config, OAuthSettings oauth, Spool spool, List<QueueId> recovered,
+    static OutboundPath start(RelayConfig config, Spool spool, List<QueueId> recovered,
                               ScheduledExecutorService timer, Executor io, Clock clock,
                               dev.oauthrelay.observe.RelayEvents events) {
-        MsalTokenSource source = new MsalTokenSource(oauth);
-        CachingTokenProvider tokens = new CachingTokenProvider(source, clock, timer,
-                CachingTokenProvider.DEFAULT_REFRESH_MARGIN, config.delivery().tokenRetryDelay(), events);
-        tokens.start();
         DeliveryConfig d = config.delivery();
         IdentityRoutes routes = new IdentityRoutes(config.accounts(), config.trustedNetworks(), d.defaultUpstream());
-        GraphPath graph = routes.anyGraph()
-                ? GraphPath.start(config.graph(), oauth, clock, timer, d.tokenRetryDelay(), events) : null;
-        RoutingUpstream upstream = new RoutingUpstream(new SmtpUpstream(config.upstream(), tokens),
-                graph == null ? null : graph.upstream(), routes, config.graph().rememberSmtpDisabled(), clock);
+        List<Identity> identities = identities(config);
+        Map<String, String> mailboxAccounts = new LinkedHashMap<>();
+        Set<String> graphAccounts = new HashSet<>();
+        for (Identity i : identities) {
+            mailboxAccounts.put(i.mailbox(), i.upstreamAccount());
+            if (i.upstream().usesGraph()) {
+                graphAccounts.add(i.upstreamAccount());
+            }
+        }
+        if (d.defaultUpstream().usesGraph()) {
+            // Notices and mail of identities no longer configured go through the fallback account.
+            graphAccounts.add(fallbackAccount(config));
+        }
+        UpstreamTokens tokens = UpstreamTokens.start(config.upstreamAccounts(), mailboxAccounts, graphAccounts,
+                config.graph().scope(), clock, timer, d.tokenRetryDelay(), events);
+        GraphUpstream graph = routes.anyGraph() ? new GraphUpstream(config.graph(), tokens.graph(), clock) : null;
+        RoutingUpstream upstream = new RoutingUpstream(new SmtpUpstream(config.upstream(), tokens.smtp()),
+                graph, routes, config.graph().rememberSmtpDisabled(), clock);
         Notifier notifier = d.notifyMailbox()
                 .<Notifier>map(mailbox -> new SpoolNotifier(spool, config.hostname(), mailbox, d.notifyAdmin(),
                         d.notifySender(), clock))
@@ -63,14 +73,24 @@ final class OutboundPath implements AutoCloseable {
                 d.maxConcurrent(), events, new MailboxPacer(d.perMailbox()));
         spool.addCommitListener(scheduler::enqueue);
         scheduler.start(recovered);
-        return new OutboundPath(source, tokens, upstream, graph, scheduler);
+        return new OutboundPath(tokens, upstream, scheduler);
+    }
+
+    private static List<Identity> identities(RelayConfig config) {
+        return Stream.concat(config.accounts().stream().map(a -> a.identity()),
+                config.trustedNetworks().stream().map(n -> n.identity())).toList();
+    }
+
+    private static String fallbackAccount(RelayConfig config) {
+        return config.upstreamAccounts().containsKey(Identity.DEFAULT_ACCOUNT)
+                ? Identity.DEFAULT_ACCOUNT : config.upstreamAccounts().keySet().iterator().next();
     }
 
     DeliveryScheduler scheduler() {
         return scheduler;
     }
 
-    CachingTokenProvider tokens() {
+    UpstreamTokens tokens() {
         return tokens;
     }
 
@@ -83,10 +103,6 @@ final class OutboundPath implements AutoCloseable {
     public void close() {
         scheduler.close();
         upstream.close(); // SMTP and Graph clients
-        if (graph != null) {
-            graph.close();
-        }
         tokens.close();
-        source.close();
     }
 }

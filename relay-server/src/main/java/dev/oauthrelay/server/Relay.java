@@ -99,11 +99,13 @@ public final class Relay implements AutoCloseable {
                 devices == null ? RelayEvents.NONE : devices.inventory());
         OutboundPath outbound = null;
         try {
-            if (config.oauth().isPresent()) {
-                outbound = OutboundPath.start(config, config.oauth().get(), spool, recovery.queued(), scheduler,
+            if (config.delivers()) {
+                outbound = OutboundPath.start(config, spool, recovery.queued(), scheduler,
                         blocking, Clock.systemUTC(), events);
-                log.info("delivering to {}:{} as app {} ({})", config.upstream().host(), config.upstream().port(),
-                        config.oauth().get().clientId(), config.oauth().get().credentialKind());
+                for (var account : config.upstreamAccounts().values()) {
+                    log.info("delivering to {}:{} with {}", config.upstream().host(), config.upstream().port(),
+                            account.describe());
+                }
             } else {
                 log.warn("relay.oauth.tenant-id and client-id are not set: mail is accepted and queued,"
                         + " but not delivered until they are");
@@ -226,8 +228,8 @@ public final class Relay implements AutoCloseable {
         return java.util.Optional.ofNullable(devices);
     }
 
-    /** The token cache, if delivery is configured. */
-    public java.util.Optional<dev.oauthrelay.token.CachingTokenProvider> tokens() {
+    /** The token caches of the upstream accounts, if delivery is configured. */
+    public java.util.Optional<dev.oauthrelay.server.oauth.UpstreamTokens> tokens() {
         return java.util.Optional.ofNullable(outbound).map(OutboundPath::tokens);
     }
 

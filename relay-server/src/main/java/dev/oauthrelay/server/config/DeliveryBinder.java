@@ -159,6 +159,54 @@ final class DeliveryBinder {
         }
     }
 
+    /** The fields of an element of {@code relay.upstream-accounts}: a name, and those of {@code relay.oauth}. */
+    static final java.util.Set<String> UPSTREAM_ACCOUNT_KEYS = java.util.Set.of("name", "tenant-id", "client-id",
+            "client-secret", "client-secret-file", "certificate", "private-key", "pkcs12", "pkcs12-password",
+            "pkcs12-password-file", "authority", "scope", "trusted-certificates");
+
+    private static final java.util.regex.Pattern ACCOUNT_NAME = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+    private static final String EXPECT_ACCOUNT_NAME = "a name of lower-case letters, digits and '-', such as fabrikam";
+
+    /**
+     * {@code relay.oauth} (as the account {@value dev.oauthrelay.policy.Identity#DEFAULT_ACCOUNT}, when
+     * set) and {@code relay.upstream-accounts}, in configuration order; null if any is invalid (reported).
+     */
+    static java.util.Map<String, dev.oauthrelay.server.oauth.UpstreamAccount> upstreamAccounts(
+            Section relay, Optional<OAuthSettings> defaultAccount, Cloud cloud) {
+        java.util.Map<String, dev.oauthrelay.server.oauth.UpstreamAccount> out = new java.util.LinkedHashMap<>();
+        String defaultName = dev.oauthrelay.policy.Identity.DEFAULT_ACCOUNT;
+        defaultAccount.ifPresent(o -> out.put(defaultName, new dev.oauthrelay.server.oauth.AppAccount(defaultName, o)));
+        java.util.List<Section> elements = relay.objectList("upstream-accounts", "an upstream account", UPSTREAM_ACCOUNT_KEYS);
+        if (elements == null) {
+            return relay.has("upstream-accounts") ? null : out;
+        }
+        boolean ok = true;
+        for (Section a : elements) {
+            String name = a.string("name", EXPECT_ACCOUNT_NAME, true);
+            if (name != null && !ACCOUNT_NAME.matcher(name).matches()) {
+                a.reject("name", EXPECT_ACCOUNT_NAME, false);
+                name = null;
+            } else if (defaultName.equals(name)) {
+                a.problem("name", "\"" + defaultName + "\" is the name of relay.oauth; choose another");
+                name = null;
+            } else if (name != null && out.containsKey(name)) {
+                a.problem("name", "\"" + name + "\" is used by another upstream account; each needs its own");
+                name = null;
+            }
+            boolean hasTenantOrClient = a.has("tenant-id") || a.has("client-id");
+            if (!hasTenantOrClient) {
+                a.problem("tenant-id", "is missing: an upstream account needs tenant-id and client-id");
+            }
+            Optional<OAuthSettings> settings = hasTenantOrClient ? oauth(a, cloud) : Optional.empty();
+            if (name == null || settings.isEmpty()) {
+                ok = false;
+                continue;
+            }
+            out.put(name, new dev.oauthrelay.server.oauth.AppAccount(name, settings.get()));
+        }
+        return ok ? out : null;
+    }
+
     private static String readSecret(Section s, String key, Path file) {
         try {
             String value = Files.readString(file, StandardCharsets.UTF_8).strip();

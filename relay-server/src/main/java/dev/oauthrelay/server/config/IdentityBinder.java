@@ -25,10 +25,10 @@ final class IdentityBinder {
 
     static final Set<String> ACCOUNT_KEYS =
             Set.of("username", "password-hash", "mailbox", "allowed-senders", "sender-mismatch", "header-repair",
-                    "upstream");
+                    "upstream", "upstream-account");
     static final Set<String> NETWORK_KEYS =
             Set.of("cidr", "mailbox", "allowed-senders", "sender-mismatch", "data-line-endings", "header-repair",
-                    "upstream");
+                    "upstream", "upstream-account");
     /** Fields of {@code relay.header-repair} and of an account's or network's {@code header-repair} block. */
     static final Set<String> HEADER_REPAIR_KEYS =
             Set.of("add-date", "add-message-id", "quote-display-name", "rewrite-from");
@@ -39,8 +39,15 @@ final class IdentityBinder {
     /** relay.delivery.upstream: the upstream of an identity that does not choose one. */
     private final UpstreamChoice defaultUpstream;
 
-    IdentityBinder(UpstreamChoice defaultUpstream) {
+    /** The names of the upstream accounts (relay.oauth is "default"); null if they are invalid (reported). */
+    private final Set<String> upstreamAccounts;
+
+    /** Mailbox (lower case) -> its upstream account and where that was said: one account per mailbox. */
+    private final Map<String, String[]> mailboxAccounts = new HashMap<>();
+
+    IdentityBinder(UpstreamChoice defaultUpstream, Set<String> upstreamAccounts) {
         this.defaultUpstream = defaultUpstream;
+        this.upstreamAccounts = upstreamAccounts;
     }
 
     /** The shape `./relay hash-password` produces: bcrypt, versions 2a, 2b or 2y, 60 characters. */
@@ -84,6 +91,7 @@ final class IdentityBinder {
                 }
             }
             Identity identity = identity(a, username, Identity.Kind.ACCOUNT, headerRepairDefaults(relay), defaultUpstream);
+            identity = withUpstreamAccount(a, identity);
             if (username != null && hash != null && identity != null) {
                 out.add(new DeviceAccount(username, hash, identity));
             }
@@ -118,12 +126,48 @@ final class IdentityBinder {
             }
             Identity identity = identity(n, cidr == null ? null : cidr.text(), Identity.Kind.TRUSTED_NETWORK,
                     headerRepairDefaults(relay), defaultUpstream);
+            identity = withUpstreamAccount(n, identity);
             var lineEndings = RelayConfigBinder.dataLineEndings(n);
             if (cidr != null && identity != null && lineEndings != null) {
                 out.add(new TrustedNetwork(cidr, identity, lineEndings));
             }
         }
         return out;
+    }
+
+    /**
+     * The identity with its {@code upstream-account}, checked: the account exists, and a mailbox is
+     * sent with one account only (tokens and upstream connections are per mailbox). Null if invalid
+     * (reported) or if {@code identity} is null.
+     */
+    private Identity withUpstreamAccount(Section s, Identity identity) {
+        String account = s.string("upstream-account", "the name of an element of relay.upstream-accounts", false);
+        if (account == null && s.has("upstream-account")) {
+            return null; // reported
+        }
+        String name = account == null ? Identity.DEFAULT_ACCOUNT : account.strip();
+        if (upstreamAccounts != null && !upstreamAccounts.isEmpty() && !upstreamAccounts.contains(name)) {
+            if (account == null) {
+                s.problem("upstream-account", "is missing: relay.oauth is not set, so name one of the upstream"
+                        + " accounts " + upstreamAccounts);
+            } else {
+                s.problem("upstream-account", "\"" + account + "\" is not an upstream account; configured: "
+                        + upstreamAccounts);
+            }
+            return null;
+        }
+        if (identity == null) {
+            return null;
+        }
+        String[] previous = mailboxAccounts.putIfAbsent(identity.mailbox().toLowerCase(Locale.ROOT),
+                new String[] {name, s.path()});
+        if (previous != null && !previous[0].equals(name)) {
+            s.problem("upstream-account", "the mailbox " + identity.mailbox() + " is sent as with the account \""
+                    + previous[0] + "\" by " + previous[1] + "; a mailbox belongs to one account");
+            return null;
+        }
+        return new Identity(identity.name(), identity.kind(), identity.mailbox(), identity.allowedSenders(),
+                identity.onMismatch(), identity.headerRepair(), identity.upstream(), name);
     }
 
     /**

@@ -19,7 +19,8 @@ import java.util.Objects;
  * @param trustedNetworks networks that may submit without AUTH, in configuration order
  * @param limits          protocol and resource limits
  * @param upstream        where and how mail is submitted (Exchange Online by default)
- * @param oauth           the app registration tokens come from; empty: mail is queued, not delivered
+ * @param upstreamAccounts the tenants and app registrations tokens come from, by name ({@code relay.oauth}
+ *                        is "default"), in configuration order; empty: mail is queued, not delivered
  * @param delivery        retries, give-up and failure notices
  * @param shutdownGracePeriod how long sessions may finish their message when the relay stops
  * @param protection      AUTH brute-force protection and the greeting delay
@@ -31,7 +32,8 @@ import java.util.Objects;
 public record RelayConfig(String hostname, Path dataDir, List<ListenerConfig> listeners, TlsConfig tls,
                           List<DeviceAccount> accounts, List<TrustedNetwork> trustedNetworks,
                           LimitsConfig limits, dev.oauthrelay.server.upstream.UpstreamSettings upstream,
-                          java.util.Optional<dev.oauthrelay.server.oauth.OAuthSettings> oauth, DeliveryConfig delivery,
+                          java.util.Map<String, dev.oauthrelay.server.oauth.UpstreamAccount> upstreamAccounts,
+                          DeliveryConfig delivery,
                           java.time.Duration shutdownGracePeriod, ProtectionConfig protection,
                           List<Cidr> trustedProxies, AdminConfig admin,
                           InventoryConfig inventory, dev.oauthrelay.server.graph.GraphSettings graph) {
@@ -45,7 +47,7 @@ public record RelayConfig(String hostname, Path dataDir, List<ListenerConfig> li
         trustedNetworks = List.copyOf(trustedNetworks);
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(upstream, "upstream");
-        Objects.requireNonNull(oauth, "oauth");
+        upstreamAccounts = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(upstreamAccounts));
         Objects.requireNonNull(delivery, "delivery");
         Objects.requireNonNull(shutdownGracePeriod, "shutdownGracePeriod");
         Objects.requireNonNull(protection, "protection");
@@ -53,5 +55,17 @@ public record RelayConfig(String hostname, Path dataDir, List<ListenerConfig> li
         Objects.requireNonNull(admin, "admin");
         Objects.requireNonNull(inventory, "inventory");
         Objects.requireNonNull(graph, "graph");
+    }
+
+    /** {@code relay.oauth}: the upstream account named "default", if it is configured. */
+    public java.util.Optional<dev.oauthrelay.server.oauth.OAuthSettings> oauth() {
+        return upstreamAccounts.get(dev.oauthrelay.policy.Identity.DEFAULT_ACCOUNT)
+                instanceof dev.oauthrelay.server.oauth.AppAccount app
+                ? java.util.Optional.of(app.settings()) : java.util.Optional.empty();
+    }
+
+    /** Whether mail is delivered at all: at least one upstream account is configured. */
+    public boolean delivers() {
+        return !upstreamAccounts.isEmpty();
     }
 }

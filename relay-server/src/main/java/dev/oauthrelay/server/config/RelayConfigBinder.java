@@ -85,8 +85,14 @@ final class RelayConfigBinder {
         if (deliverySection != null && defaultUpstream == null && !deliverySection.has("upstream")) {
             deliverySection.problem("upstream", "is missing: expected " + DeliveryBinder.EXPECT_UPSTREAM);
         }
+        Section oauthSection = relay.section("oauth");
+        var oauth = oauthSection == null || cloud == null
+                ? java.util.Optional.<dev.oauthrelay.server.oauth.OAuthSettings>empty()
+                : DeliveryBinder.oauth(oauthSection, cloud);
+        var upstreamAccounts = cloud == null ? null : DeliveryBinder.upstreamAccounts(relay, oauth, cloud);
         IdentityBinder identities = new IdentityBinder(
-                defaultUpstream == null ? dev.oauthrelay.policy.UpstreamChoice.SMTP : defaultUpstream);
+                defaultUpstream == null ? dev.oauthrelay.policy.UpstreamChoice.SMTP : defaultUpstream,
+                upstreamAccounts == null ? null : upstreamAccounts.keySet());
         List<DeviceAccount> accounts = identities.accounts(relay);
         List<TrustedNetwork> networks = identities.trustedNetworks(relay);
         Section limitsSection = relay.section("limits");
@@ -97,10 +103,6 @@ final class RelayConfigBinder {
         Section upstreamSection = relay.section("upstream");
         var upstream = upstreamSection == null || hostname == null || cloud == null ? null
                 : DeliveryBinder.upstream(upstreamSection, hostname, cloud);
-        Section oauthSection = relay.section("oauth");
-        var oauth = oauthSection == null || cloud == null
-                ? java.util.Optional.<dev.oauthrelay.server.oauth.OAuthSettings>empty()
-                : DeliveryBinder.oauth(oauthSection, cloud);
         Section graphSection = relay.section("graph");
         var graph = graphSection == null || cloud == null ? null : DeliveryBinder.graph(graphSection, cloud);
         DeliveryConfig delivery = deliverySection == null ? null
@@ -118,7 +120,7 @@ final class RelayConfigBinder {
         if (!problems.isEmpty()) {
             return null;
         }
-        return new RelayConfig(hostname, dataDir, listeners, tls, accounts, networks, limits, upstream, oauth, delivery,
+        return new RelayConfig(hostname, dataDir, listeners, tls, accounts, networks, limits, upstream, upstreamAccounts, delivery,
                 grace, protection, trustedProxies, admin, inventory, graph);
     }
 

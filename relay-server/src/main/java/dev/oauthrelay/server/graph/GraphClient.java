@@ -5,7 +5,7 @@ import dev.oauthrelay.delivery.AttemptResult.Stage;
 import dev.oauthrelay.server.oauth.ExtraTrust;
 import dev.oauthrelay.server.upstream.UpstreamFailure;
 import dev.oauthrelay.token.AccessToken;
-import dev.oauthrelay.token.TokenProvider;
+import dev.oauthrelay.token.MailboxTokens;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -38,10 +38,10 @@ final class GraphClient {
     private static final Logger log = LoggerFactory.getLogger(GraphClient.class);
 
     private final GraphSettings settings;
-    private final TokenProvider tokens;
+    private final MailboxTokens tokens;
     private final HttpClient http;
 
-    GraphClient(GraphSettings settings, TokenProvider tokens, Executor executor) {
+    GraphClient(GraphSettings settings, MailboxTokens tokens, Executor executor) {
         this.settings = settings;
         this.tokens = tokens;
         SSLContext tls;
@@ -72,17 +72,18 @@ final class GraphClient {
     /**
      * An authorized request. {@code mayHaveArrived}: a transport failure after the request was
      * sent means Graph may have acted on it (sendMail, /send), so a retry may duplicate the message.
+     * {@code mailbox} chooses the token (its upstream account's).
      */
-    CompletableFuture<HttpResponse<byte[]>> call(String method, URI uri, String contentType,
+    CompletableFuture<HttpResponse<byte[]>> call(String mailbox, String method, URI uri, String contentType,
                                                  Supplier<HttpRequest.BodyPublisher> body, boolean mayHaveArrived) {
-        return token().thenCompose(token -> send(method, uri, contentType, body, token, mayHaveArrived)
+        return token(mailbox).thenCompose(token -> send(method, uri, contentType, body, token, mayHaveArrived)
                 .thenCompose(response -> {
                     if (response.statusCode() != 401) {
                         return CompletableFuture.completedFuture(response);
                     }
                     log.info("Graph answered 401 to {} {}; retrying once with a fresh token", method, uri.getPath());
-                    tokens.invalidate(token);
-                    return token().thenCompose(fresh -> send(method, uri, contentType, body, fresh, mayHaveArrived));
+                    tokens.forMailbox(mailbox).invalidate(token);
+                    return token(mailbox).thenCompose(fresh -> send(method, uri, contentType, body, fresh, mayHaveArrived));
                 }));
     }
 
@@ -120,8 +121,8 @@ final class GraphClient {
     }
 
     /** The current token; a failure becomes Failed(TOKEN) with the provider's safe message. */
-    private CompletableFuture<AccessToken> token() {
-        return UpstreamFailure.token(tokens, "no access token for Graph: ");
+    private CompletableFuture<AccessToken> token(String mailbox) {
+        return UpstreamFailure.token(tokens.forMailbox(mailbox), "no access token for Graph: ");
     }
 
     private static AttemptResult.Failed transportFailure(Throwable t, boolean mayHaveArrived, String what) {

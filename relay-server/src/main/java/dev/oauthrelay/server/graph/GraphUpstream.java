@@ -5,6 +5,7 @@ import dev.oauthrelay.delivery.AttemptResult.Stage;
 import dev.oauthrelay.delivery.Submission;
 import dev.oauthrelay.delivery.Upstream;
 import dev.oauthrelay.server.upstream.UpstreamFailure;
+import dev.oauthrelay.token.MailboxTokens;
 import dev.oauthrelay.token.TokenProvider;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -40,6 +41,11 @@ public final class GraphUpstream implements Upstream {
      * @throws IllegalArgumentException if the trust bundle cannot be used
      */
     public GraphUpstream(GraphSettings settings, TokenProvider tokens, Clock clock) {
+        this(settings, MailboxTokens.of(tokens), clock);
+    }
+
+    /** With each mailbox's tokens from its upstream account. */
+    public GraphUpstream(GraphSettings settings, MailboxTokens tokens, Clock clock) {
         this.settings = settings;
         this.clock = clock;
         AtomicInteger n = new AtomicInteger();
@@ -86,7 +92,7 @@ public final class GraphUpstream implements Upstream {
         if (base64 > settings.maxRequestSize()) {
             return new LargeMessage(client, settings, clock, submission, mime).send();
         }
-        return client.call("POST", client.userUri(submission.mailbox(), "/sendMail"), "text/plain",
+        return client.call(submission.mailbox(), "POST", client.userUri(submission.mailbox(), "/sendMail"), "text/plain",
                         () -> HttpRequest.BodyPublishers.fromPublisher(
                                 HttpRequest.BodyPublishers.ofInputStream(() -> base64Stream(mime)), base64), true)
                 .thenApply(response -> outcome(submission, response));

@@ -123,7 +123,7 @@ final class LargeMessage {
 
     private CompletableFuture<String> createDraft(List<MimeParts.Part> detached, long draftSize) {
         long base64 = Base64InputStream.encodedLength(draftSize);
-        return client.call("POST", client.userUri(submission.mailbox(), "/messages"), "text/plain",
+        return client.call(submission.mailbox(), "POST", client.userUri(submission.mailbox(), "/messages"), "text/plain",
                         () -> HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(
                                 () -> new Base64InputStream(without(detached))), base64), false)
                 .thenApply(r -> {
@@ -168,14 +168,14 @@ final class LargeMessage {
         body.put("@odata.type", "#microsoft.graph.fileAttachment");
         body.putAll(attachment);
         body.put("contentBytes", Base64.getEncoder().encodeToString(content));
-        return client.call("POST", messageUri(draftId, "/attachments"), "application/json",
+        return client.call(submission.mailbox(), "POST", messageUri(draftId, "/attachments"), "application/json",
                         () -> HttpRequest.BodyPublishers.ofString(Json.write(body)), false)
                 .thenAccept(r -> expect(r, 201, "add attachment"));
     }
 
     private CompletableFuture<Void> uploadSession(String draftId, MimeParts.Part part, long size) {
         Map<String, Object> body = Map.of("AttachmentItem", item(part, size));
-        return client.call("POST", messageUri(draftId, "/attachments/createUploadSession"), "application/json",
+        return client.call(submission.mailbox(), "POST", messageUri(draftId, "/attachments/createUploadSession"), "application/json",
                         () -> HttpRequest.BodyPublishers.ofString(Json.write(body)), false)
                 .thenCompose(r -> {
                     Object url = json(expect(r, 201, "create upload session")).get("uploadUrl");
@@ -216,7 +216,7 @@ final class LargeMessage {
     }
 
     private CompletableFuture<AttemptResult> sendDraft(String draftId) {
-        return client.call("POST", messageUri(draftId, "/send"), null, null, true)
+        return client.call(submission.mailbox(), "POST", messageUri(draftId, "/send"), null, null, true)
                 .thenApply(r -> {
                     expect(r, 202, "send draft");
                     return (AttemptResult) GraphReplies.delivered(submission.recipients(), "send draft", r.statusCode());
@@ -225,7 +225,7 @@ final class LargeMessage {
 
     /** Best effort: a draft left behind would sit in the mailbox's Drafts folder. */
     private void deleteDraft(String draftId) {
-        client.call("DELETE", messageUri(draftId, ""), null, null, false).whenComplete((r, t) -> {
+        client.call(submission.mailbox(), "DELETE", messageUri(draftId, ""), null, null, false).whenComplete((r, t) -> {
             if (t != null || r.statusCode() / 100 != 2) {
                 log.warn("{}: could not delete the unsent Graph draft after a failed attempt ({}); delete it from"
                         + " the mailbox's Drafts folder", submission.mailbox(),

@@ -56,9 +56,10 @@ public final class RelayMetrics implements AutoCloseable {
 
     /**
      * Binds the JVM, process and Netty allocator meters and the gauges of the spool and the token
-     * cache ({@code tokens} is null when delivery is not configured).
+     * caches ({@code tokens} is null when delivery is not configured), one per upstream account and
+     * use (labels {@code upstream_account} and {@code use}: smtp or graph; both bounded by the configuration).
      */
-    public synchronized void watch(Spool spool, CachingTokenProvider tokens) {
+    public synchronized void watch(Spool spool, dev.oauthrelay.server.oauth.UpstreamTokens tokens) {
         new JvmMemoryMetrics().bindTo(registry);
         gc = new JvmGcMetrics();
         gc.bindTo(registry);
@@ -74,10 +75,18 @@ public final class RelayMetrics implements AutoCloseable {
         }
         new SpoolGauges(spool, clock, SPOOL_STALENESS).bindTo(registry);
         if (tokens != null) {
-            Gauge.builder("relay.token.expires.in", tokens, this::secondsLeft).baseUnit("seconds")
-                    .description("Seconds until the cached access token expires (0: no valid token)")
-                    .register(registry);
+            for (var account : tokens.accounts()) {
+                tokenGauge(account.account().name(), "smtp", account.smtp());
+                account.graph().ifPresent(graph -> tokenGauge(account.account().name(), "graph", graph));
+            }
         }
+    }
+
+    private void tokenGauge(String account, String use, CachingTokenProvider cache) {
+        Gauge.builder("relay.token.expires.in", cache, this::secondsLeft).baseUnit("seconds")
+                .description("Seconds until the cached access token expires (0: no valid token)")
+                .tag("upstream_account", account).tag("use", use)
+                .register(registry);
     }
 
     /** Gauges of delivery: mailboxes paused because they kept failing the same way. */

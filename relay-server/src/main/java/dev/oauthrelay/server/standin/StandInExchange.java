@@ -112,7 +112,7 @@ public final class StandInExchange implements AutoCloseable {
     private final Map<String, AtomicInteger> maxConcurrent = new ConcurrentHashMap<>();
 
     /** Immutable configuration shared with the sessions. */
-    record Config(Map<String, Set<String>> mailboxes, Predicate<String> tokenValidator, Optional<Path> messageDirectory,
+    record Config(Map<String, Set<String>> mailboxes, java.util.function.BiPredicate<String, String> tokenValidator, Optional<Path> messageDirectory,
                   SslContext tls, boolean implicitTls) {}
 
     private StandInExchange(Config config, Path certificateFile) throws InterruptedException {
@@ -153,7 +153,7 @@ public final class StandInExchange implements AutoCloseable {
         private final Path dataDir;
         private String certificateName = "localhost";
         private final Map<String, Set<String>> mailboxes = new LinkedHashMap<>();
-        private Predicate<String> tokenValidator;
+        private java.util.function.BiPredicate<String, String> tokenValidator;
         private Path messageDirectory;
         private Path certificate;
         private Path privateKey;
@@ -182,6 +182,15 @@ public final class StandInExchange implements AutoCloseable {
 
         /** Decides whether a bearer token is valid (the token endpoint stand-in's {@code isValid}). */
         public Builder tokenValidator(Predicate<String> validator) {
+            this.tokenValidator = (mailbox, token) -> validator.test(token);
+            return this;
+        }
+
+        /**
+         * Decides whether a bearer token is valid for the mailbox (arguments: mailbox in lower case,
+         * token): a tenant's token is worthless for another tenant's mailbox.
+         */
+        public Builder tokenValidator(java.util.function.BiPredicate<String, String> validator) {
             this.tokenValidator = validator;
             return this;
         }

@@ -310,7 +310,7 @@ final class StandInExchangeSession extends ChannelInboundHandlerAdapter {
         }
         boolean forced = faults.takeForcedAuthFailure();
         if (!forced && user != null && token != null && server.config.mailboxes().containsKey(user)
-                && server.config.tokenValidator().test(token)) {
+                && server.config.tokenValidator().test(user, token)) {
             mailbox = user;
             server.authenticated(user);
             reply(ctx, "235 2.7.0 Authentication successful");

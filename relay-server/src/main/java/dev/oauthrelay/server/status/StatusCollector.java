@@ -12,6 +12,7 @@ import dev.oauthrelay.server.status.StatusView.Health;
 import dev.oauthrelay.spool.DeliveryState;
 import dev.oauthrelay.spool.QueueId;
 import dev.oauthrelay.spool.Spool;
+import dev.oauthrelay.server.oauth.UpstreamTokens;
 import dev.oauthrelay.token.CachingTokenProvider;
 import java.io.IOException;
 import java.time.Clock;
@@ -38,17 +39,17 @@ public final class StatusCollector {
     static final int MAX_DEVICES = 200;
 
     private final Spool spool;
-    private final Optional<CachingTokenProvider> tokens;
+    private final Optional<UpstreamTokens> tokens;
     private final Optional<DeviceInventory> devices;
     private final Supplier<Health> health;
     private final Clock clock;
 
     /**
-     * @param tokens  the token cache, empty when delivery is not configured
+     * @param tokens  the token caches, empty when delivery is not configured
      * @param devices the device inventory, empty when it is off
      * @param health  the readiness checks (may throw: shown as a failed check)
      */
-    public StatusCollector(Spool spool, Optional<CachingTokenProvider> tokens, Optional<DeviceInventory> devices,
+    public StatusCollector(Spool spool, Optional<UpstreamTokens> tokens, Optional<DeviceInventory> devices,
                            Supplier<Health> health, Clock clock) {
         this.spool = spool;
         this.tokens = tokens;
@@ -65,7 +66,7 @@ public final class StatusCollector {
 
     public StatusView collect() throws IOException {
         List<Device> inventory = devices.map(DeviceInventory::snapshot).orElse(List.of());
-        return new StatusView(clock.instant(), health(), token(), queue(),
+        return new StatusView(clock.instant(), health(), tokens(), queue(),
                 devices.map(d -> inventory.subList(0, Math.min(MAX_DEVICES, inventory.size()))),
                 Math.max(0, inventory.size() - MAX_DEVICES), deadLetters());
     }
@@ -79,9 +80,17 @@ public final class StatusCollector {
         }
     }
 
-    private StatusView.Token token() {
-        return tokens.map(t -> new StatusView.Token(true, t.validUntil(), t.lastError()))
-                .orElse(StatusView.Token.NOT_CONFIGURED);
+    private List<StatusView.Token> tokens() {
+        List<StatusView.Token> out = new ArrayList<>();
+        tokens.ifPresent(t -> t.accounts().forEach(a -> {
+            out.add(token(a.account().name(), "SMTP", a.smtp()));
+            a.graph().ifPresent(g -> out.add(token(a.account().name(), "Graph", g)));
+        }));
+        return out;
+    }
+
+    private static StatusView.Token token(String account, String use, CachingTokenProvider cache) {
+        return new StatusView.Token(account, use, cache.validUntil(), cache.lastError());
     }
 
     private StatusView.Queue queue() throws IOException {

@@ -5,6 +5,7 @@ import dev.oauthrelay.server.status.StatusView.Deferral;
 import dev.oauthrelay.server.status.StatusView.Queue;
 import dev.oauthrelay.server.status.StatusView.Token;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * The status page: one self-contained HTML document (inline CSS, no script, no external fonts or
@@ -52,7 +53,7 @@ public final class StatusPage {
         header(b, view);
         b.append("<main>\n");
         health(b, view.health());
-        token(b, view.token(), now);
+        tokens(b, view.tokens(), now);
         queue(b, view.queue(), now);
         DevicesSection.render(b, view, now);
         FailuresSection.render(b, view, now);
@@ -89,12 +90,26 @@ public final class StatusPage {
         b.append("</tbody></table></section>\n");
     }
 
-    private static void token(StringBuilder b, Token token, Instant now) {
+    private static void tokens(StringBuilder b, List<Token> tokens, Instant now) {
         b.append("<section id=\"token\"><h2>Access token</h2>");
-        if (!token.configured()) {
+        if (tokens.isEmpty()) {
             b.append("<p><span class=\"badge warn\">not configured</span> relay.oauth (tenant-id, client-id and a"
                     + " credential) is not set: mail is accepted and queued, but not delivered.</p>");
-        } else if (token.validUntil().isPresent()) {
+        }
+        // One account with SMTP only (the usual relay) reads as before; several get a heading each.
+        boolean named = tokens.size() > 1 || tokens.size() == 1 && !"default".equals(tokens.get(0).account());
+        for (Token token : tokens) {
+            if (named) {
+                b.append("<h3>").append(Html.text(token.account())).append(" (").append(Html.text(token.use()))
+                        .append(")</h3>");
+            }
+            token(b, token, now);
+        }
+        b.append("</section>\n");
+    }
+
+    private static void token(StringBuilder b, Token token, Instant now) {
+        if (token.validUntil().isPresent()) {
             b.append("<p><span class=\"badge ok\">valid</span> until ").append(Html.when(token.validUntil().get(), now))
                     .append("; it is refreshed at least 10 minutes before it expires.</p>");
             token.lastError().ifPresent(e -> b.append("<p>The last refresh failed; the current token is used meanwhile:</p>")
@@ -105,7 +120,6 @@ public final class StatusPage {
         } else {
             b.append("<p><span class=\"badge warn\">none yet</span> The first token request is under way.</p>");
         }
-        b.append("</section>\n");
     }
 
     private static void queue(StringBuilder b, Queue q, Instant now) {

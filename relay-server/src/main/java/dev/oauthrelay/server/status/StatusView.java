@@ -15,10 +15,11 @@ import java.util.Optional;
  * @param devices the inventory, most recently seen first; empty if {@code relay.inventory.enabled = false}
  * @param moreDevices devices left out of {@code devices} to keep the page short
  */
-public record StatusView(Instant asOf, Health health, Token token, Queue queue, Optional<List<Device>> devices,
+public record StatusView(Instant asOf, Health health, List<Token> tokens, Queue queue, Optional<List<Device>> devices,
                          int moreDevices, List<DeadLetter> deadLetters) {
 
     public StatusView {
+        tokens = List.copyOf(tokens);
         devices = devices.map(List::copyOf);
         deadLetters = List.copyOf(deadLetters);
     }
@@ -43,13 +44,14 @@ public record StatusView(Instant asOf, Health health, Token token, Queue queue, 
     }
 
     /**
-     * The access token cache.
+     * One token cache: an upstream account's, for SMTP or for Graph. No caches at all: no upstream
+     * account is configured, and mail is queued, not delivered.
      *
-     * @param configured false when {@code relay.oauth} is not set: mail is queued, not delivered
-     * @param lastError  why the last fetch failed, if none has succeeded since
+     * @param account   the upstream account's name ("default" is relay.oauth)
+     * @param use       "SMTP" or "Graph"
+     * @param lastError why the last fetch failed, if none has succeeded since
      */
-    public record Token(boolean configured, Optional<Instant> validUntil, Optional<String> lastError) {
-        public static final Token NOT_CONFIGURED = new Token(false, Optional.empty(), Optional.empty());
+    public record Token(String account, String use, Optional<Instant> validUntil, Optional<String> lastError) {
     }
 
     /**

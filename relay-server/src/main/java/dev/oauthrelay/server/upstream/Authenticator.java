@@ -2,7 +2,7 @@ package dev.oauthrelay.server.upstream;
 
 import dev.oauthrelay.delivery.AttemptResult.Stage;
 import dev.oauthrelay.token.AccessToken;
-import dev.oauthrelay.token.TokenProvider;
+import dev.oauthrelay.token.MailboxTokens;
 import dev.oauthrelay.token.Xoauth2;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
@@ -19,10 +19,10 @@ final class Authenticator {
     private static final Logger log = LoggerFactory.getLogger(Authenticator.class);
 
     private final UpstreamSettings settings;
-    private final TokenProvider tokens;
+    private final MailboxTokens tokens;
     private final Connector connector;
 
-    Authenticator(UpstreamSettings settings, TokenProvider tokens, Connector connector) {
+    Authenticator(UpstreamSettings settings, MailboxTokens tokens, Connector connector) {
         this.settings = settings;
         this.tokens = tokens;
         this.connector = connector;
@@ -33,7 +33,7 @@ final class Authenticator {
      * costs no connection. Fails with an {@link UpstreamFailure} (or a connection error).
      */
     CompletableFuture<UpstreamConnection> open(String mailbox) {
-        return token().thenCompose(token -> connector.open(mailbox).thenCompose(conn -> login(conn, token, true)));
+        return token(mailbox).thenCompose(token -> connector.open(mailbox).thenCompose(conn -> login(conn, token, true)));
     }
 
     private CompletableFuture<UpstreamConnection> login(UpstreamConnection conn, AccessToken token, boolean firstTry) {
@@ -50,8 +50,8 @@ final class Authenticator {
             }
             // 535: probably a token the server no longer accepts (revoked, expired early).
             log.info("{} upstream answered {}; retrying once with a fresh token", conn.mailbox(), reply);
-            tokens.invalidate(token);
-            return token()
+            tokens.forMailbox(conn.mailbox()).invalidate(token);
+            return token(conn.mailbox())
                     .whenComplete((t, e) -> {
                         if (e != null) {
                             conn.quit(settings.commandTimeout());
@@ -98,8 +98,8 @@ final class Authenticator {
     }
 
     /** The current token; any failure becomes Failed(TOKEN) with the provider's safe message. */
-    private CompletableFuture<AccessToken> token() {
-        return UpstreamFailure.token(tokens, "no access token: ");
+    private CompletableFuture<AccessToken> token(String mailbox) {
+        return UpstreamFailure.token(tokens.forMailbox(mailbox), "no access token: ");
     }
 
     private static boolean connectionLost(Throwable t) {

@@ -4,6 +4,7 @@ import dev.oauthrelay.delivery.AttemptResult;
 import dev.oauthrelay.delivery.AttemptResult.Stage;
 import dev.oauthrelay.delivery.Submission;
 import dev.oauthrelay.delivery.Upstream;
+import dev.oauthrelay.token.MailboxTokens;
 import dev.oauthrelay.token.TokenProvider;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
@@ -56,6 +57,11 @@ public final class SmtpUpstream implements Upstream {
      * @throws dev.oauthrelay.server.tls.TlsMaterialException if the trust bundle cannot be used
      */
     public SmtpUpstream(UpstreamSettings settings, TokenProvider tokens) {
+        this(settings, MailboxTokens.of(tokens));
+    }
+
+    /** As {@link #SmtpUpstream(UpstreamSettings, TokenProvider)}, with each mailbox's tokens from its upstream account. */
+    public SmtpUpstream(UpstreamSettings settings, MailboxTokens tokens) {
         this(settings, tokens, newGroup(), Executors.newCachedThreadPool(new DefaultThreadFactory("upstream-blocking", true)), true);
     }
 
@@ -65,10 +71,10 @@ public final class SmtpUpstream implements Upstream {
      * {@link #close()}.
      */
     public SmtpUpstream(UpstreamSettings settings, TokenProvider tokens, EventLoopGroup group, Executor blocking) {
-        this(settings, tokens, group, blocking, false);
+        this(settings, MailboxTokens.of(tokens), group, blocking, false);
     }
 
-    private SmtpUpstream(UpstreamSettings settings, TokenProvider tokens, EventLoopGroup group, Executor blocking, boolean owned) {
+    private SmtpUpstream(UpstreamSettings settings, MailboxTokens tokens, EventLoopGroup group, Executor blocking, boolean owned) {
         this.settings = settings;
         this.blocking = blocking;
         this.ownGroup = owned ? group : null;

@@ -29,7 +29,7 @@ class ReadinessEndpointTest extends DeliveryTestSupport {
     void readyOnceTheFirstTokenIsThereAndTheJsonNamesEveryCheck() throws Exception {
         startRelay();
         // The token cached, not just requested: until then the check says "the first fetch is under way".
-        until("the first token", () -> relay.tokens().orElseThrow().validUntil().isPresent());
+        until("the first token", () -> relay.tokens().orElseThrow().accounts().get(0).smtp().validUntil().isPresent());
         awaitStatus(200);
         HttpResponse<String> r = ready();
         assertThat(r.headers().firstValue("Content-Type")).hasValue("application/json; charset=utf-8");

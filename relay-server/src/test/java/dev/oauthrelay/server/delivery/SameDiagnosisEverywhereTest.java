@@ -58,7 +58,7 @@ class SameDiagnosisEverywhereTest extends DeliveryTestSupport {
     void aWrongClientSecret() throws Exception {
         String settings = standIns.hocon().replace(StandIns.CLIENT_SECRET, "not-the-secret");
         startRelay(settings);
-        until("the token request has failed", () -> relay.tokens().orElseThrow().lastError().isPresent());
+        until("the token request has failed", () -> relay.tokens().orElseThrow().accounts().get(0).smtp().lastError().isPresent());
 
         assertSameDiagnosisEverywhere("AADSTS7000215", settings);
     }

@@ -85,7 +85,7 @@ class StatusCollectorTest {
 
         assertThat(view.asOf()).isEqualTo(NOW);
         assertThat(view.health()).isEqualTo(health);
-        assertThat(view.token()).isEqualTo(StatusView.Token.NOT_CONFIGURED);
+        assertThat(view.tokens()).as("no upstream account: not configured").isEmpty();
         assertThat(view.queue().queued()).isEqualTo(4);
         assertThat(view.queue().oldest()).hasValue(waiting.timestamp());
         assertThat(view.queue().scanned()).isEqualTo(4);

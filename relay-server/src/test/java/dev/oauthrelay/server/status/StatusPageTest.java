@@ -44,7 +44,7 @@ class StatusPageTest {
     static StatusView troubled() {
         Health health = new Health(false, List.of(new Check("spool", true, true, "112 GB free"),
                 new Check("token", false, true, "no valid token; the last fetch failed: " + WRONG_SECRET)));
-        Token token = new Token(true, Optional.empty(), Optional.of(WRONG_SECRET));
+        Token token = new Token("default", "SMTP", Optional.empty(), Optional.of(WRONG_SECRET));
         Deferral deferral = new Deferral(DEFERRED, NOW.minus(Duration.ofMinutes(42)), 3, NOW.plusSeconds(40),
                 SMTP_AUTH_OFF, List.of("alice@fabrikam.example", XSS + "@x.example"), false);
         Queue queue = new Queue(7, Optional.of(NOW.minus(Duration.ofHours(5))), 7, 1, List.of(deferral), 1);
@@ -54,12 +54,12 @@ class StatusPageTest {
                 device(XSS, ATTRIBUTE_BREAKER, "printer\u202Egpj.exe", List.of("TLSv1")),
                 device("192.0.2.31", "nas01", "nas", List.of("none")),
                 device("192.0.2.40", "mfp-3og", "mfp", List.of("TLSv1.3")));
-        return new StatusView(NOW, health, token, queue, Optional.of(devices), 0, List.of(deadLetter));
+        return new StatusView(NOW, health, List.of(token), queue, Optional.of(devices), 0, List.of(deadLetter));
     }
 
     static StatusView healthy() {
         return new StatusView(NOW, new Health(true, List.of(new Check("spool", true, true, "112 GB free"))),
-                new Token(true, Optional.of(NOW.plus(Duration.ofMinutes(55))), Optional.empty()),
+                List.of(new Token("default", "SMTP", Optional.of(NOW.plus(Duration.ofMinutes(55))), Optional.empty())),
                 new Queue(0, Optional.empty(), 0, 0, List.of(), 0), Optional.of(List.of()), 0, List.of());
     }
 
@@ -126,10 +126,23 @@ class StatusPageTest {
 
     @Test
     void tokenStatesAreToldApart() {
-        assertThat(token(Token.NOT_CONFIGURED)).contains("not configured", "queued, but not delivered");
-        assertThat(token(new Token(true, Optional.empty(), Optional.empty()))).contains("none yet");
-        assertThat(token(new Token(true, Optional.of(NOW.plusSeconds(600)), Optional.of(WRONG_SECRET))))
+        assertThat(token(List.of())).contains("not configured", "queued, but not delivered");
+        assertThat(token(List.of(new Token("default", "SMTP", Optional.empty(), Optional.empty()))))
+                .contains("none yet").doesNotContain("<h3>");
+        assertThat(token(List.of(new Token("default", "SMTP", Optional.of(NOW.plusSeconds(600)), Optional.of(WRONG_SECRET)))))
                 .contains("badge ok", "The last refresh failed", "AADSTS7000215", "class=\"why\"");
+    }
+
+    @Test
+    void eachUpstreamAccountAndUseHasItsOwnTokenState() {
+        String html = token(List.of(
+                new Token("default", "SMTP", Optional.of(NOW.plusSeconds(600)), Optional.empty()),
+                new Token("fabrikam", "SMTP", Optional.empty(), Optional.of(WRONG_SECRET)),
+                new Token("fabrikam", "Graph", Optional.empty(), Optional.empty())));
+        assertThat(html).contains("<h3>default (SMTP)</h3>", "<h3>fabrikam (SMTP)</h3>", "<h3>fabrikam (Graph)</h3>");
+        assertThat(html.substring(html.indexOf("fabrikam (SMTP)"), html.indexOf("fabrikam (Graph)")))
+                .contains("no valid token", "AADSTS7000215");
+        assertThat(html.substring(html.indexOf("fabrikam (Graph)"))).contains("none yet");
     }
 
     @Test
@@ -142,9 +155,9 @@ class StatusPageTest {
         assertThat(Html.relative(NOW.plusSeconds(20), NOW)).isEqualTo("in 20 s");
     }
 
-    private static String token(Token token) {
+    private static String token(List<Token> tokens) {
         StatusView h = healthy();
-        String html = StatusPage.render(new StatusView(NOW, h.health(), token, h.queue(), h.devices(), 0, List.of()));
+        String html = StatusPage.render(new StatusView(NOW, h.health(), tokens, h.queue(), h.devices(), 0, List.of()));
         return html.substring(html.indexOf("<section id=\"token\">"), html.indexOf("<section id=\"queue\">"));
     }
 

@@ -6,7 +6,7 @@ package dev.oauthrelay.server.oauth;
  * account and trusted network names the one its mail is sent with. {@code relay.oauth} is the
  * account named {@value dev.oauthrelay.policy.Identity#DEFAULT_ACCOUNT}.
  */
-public sealed interface UpstreamAccount permits AppAccount {
+public sealed interface UpstreamAccount permits AppAccount, UserAccount {
 
     /** The account's name in the configuration, used in logs, metrics and {@code relay check}. */
     String name();

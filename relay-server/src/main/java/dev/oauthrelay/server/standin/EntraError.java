@@ -68,6 +68,39 @@ record EntraError(int status, String error, int code, String description) {
                 + reason + "]");
     }
 
+    static EntraError authorizationPending() {
+        return new EntraError(400, "authorization_pending", 70016, "OAuth 2.0 device flow error. Authorization is"
+                + " pending. Continue polling.");
+    }
+
+    static EntraError deviceCodeExpired() {
+        return new EntraError(400, "expired_token", 70020, "The provided value for the input parameter"
+                + " 'device_code' is not valid. This device code has expired.");
+    }
+
+    static EntraError deviceCodeDeclined() {
+        return new EntraError(400, "authorization_declined", 70000, "The user declined the sign-in request.");
+    }
+
+    static EntraError badDeviceCode() {
+        return new EntraError(400, "invalid_grant", 70000, "Provided grant is invalid or malformed.");
+    }
+
+    static EntraError refreshTokenExpired(java.time.Instant issued) {
+        return new EntraError(400, "invalid_grant", 700082, "The refresh token has expired due to inactivity. The"
+                + " token was issued on " + issued + " and was inactive for 90.00:00:00.");
+    }
+
+    static EntraError refreshTokenInvalid() {
+        return new EntraError(400, "invalid_grant", 9002313, "Invalid request. Request is malformed or invalid.");
+    }
+
+    static EntraError notPublicClient(String clientId) {
+        return new EntraError(401, "invalid_client", 7000218, "The request body must contain the following"
+                + " parameter: 'client_assertion' or 'client_secret'. (App '" + clientId + "' does not allow"
+                + " public client flows.)");
+    }
+
     String json() {
         Instant now = Instant.now();
         String timestamp = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'").withZone(ZoneOffset.UTC).format(now);

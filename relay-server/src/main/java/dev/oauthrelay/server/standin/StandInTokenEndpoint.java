@@ -63,6 +63,8 @@ public final class StandInTokenEndpoint implements AutoCloseable {
     /** Microsoft Graph application permissions: sending, and drafts with attachments (large messages). */
     public static final String MAIL_SEND_ROLE = "Mail.Send";
     public static final String MAIL_READ_WRITE_ROLE = "Mail.ReadWrite";
+    /** The delegated scope for SMTP AUTH as the signed-in user (worldwide cloud). */
+    public static final String DELEGATED_SMTP_SCOPE = "https://outlook.office.com/SMTP.Send";
 
     /** Entra adds these to every request made through MSAL; they say nothing about the resource. */
     private static final Set<String> OIDC_SCOPES = Set.of("openid", "profile", "offline_access");
@@ -93,8 +95,11 @@ public final class StandInTokenEndpoint implements AutoCloseable {
 
     private record CannedFailure(int status, String body) {}
 
-    /** A token's expiry, and the scope and roles it was issued for. */
-    private record Issued(Instant expires, String scope, List<String> roles) {}
+    /** A token's expiry, the scope and roles it was issued for, and the user it is for (null: the app itself). */
+    private record Issued(Instant expires, String scope, List<String> roles, String user) {}
+
+    /** The delegated flows: device code sign-in and rotating refresh tokens. */
+    private final StandInUserSignIn userSignIn = new StandInUserSignIn();
 
     private StandInTokenEndpoint(String tenantId, Path certificatePath, SSLContext sslContext) throws IOException {
         this.tenantId = tenantId;
@@ -257,6 +262,121 @@ public final class StandInTokenEndpoint implements AutoCloseable {
         revoked.add(accessToken);
     }
 
+    /** Registers an app that allows public client flows (device code sign-in, no credential). */
+    public void registerPublicClient(String clientId) {
+        userSignIn.registerPublicClient(clientId);
+    }
+
+    /** A user of the tenant who can sign in, e.g. {@code scanner@contoso.com}. */
+    public void addUser(String userPrincipalName) {
+        userSignIn.addUser(userPrincipalName);
+    }
+
+    /** Consent to a delegated scope, e.g. {@value #DELEGATED_SMTP_SCOPE}. */
+    public void grantDelegatedScope(String scope) {
+        userSignIn.grantDelegatedScope(scope);
+    }
+
+    /** The user at the verification page approves the device code {@code userCode}; false if unknown. */
+    public boolean approveDeviceCode(String userCode, String user) {
+        return userSignIn.approve(userCode, user, false);
+    }
+
+    /** Refresh tokens redeemed so far (each returned a new one and spent the old). */
+    public int refreshTokenRedemptions() {
+        return userSignIn.redemptions();
+    }
+
+    /** Completed device code sign-ins. */
+    public int userSignIns() {
+        return userSignIn.signIns();
+    }
+
+    /** Refresh tokens that can still be redeemed (for tests proving none reaches a log or a file in clear). */
+    public Set<String> liveRefreshTokens() {
+        return userSignIn.liveRefreshTokens();
+    }
+
+    /** Makes every refresh token look unused for {@code by}, as after the relay was off that long. */
+    public void ageRefreshTokens(Duration by) {
+        userSignIn.ageRefreshTokens(by);
+    }
+
+    /** Revokes the refresh tokens of {@code user}, as a password reset does. */
+    public void revokeUserSessions(String user) {
+        userSignIn.revokeUser(user);
+    }
+
+    /** The user a delegated token was issued to; null for an app token or an invalid one. */
+    public String userOf(String accessToken) {
+        Issued i = issued.get(accessToken);
+        return isValid(accessToken) ? i.user() : null;
+    }
+
+    /**
+     * Whether Exchange Online would let {@code accessToken} authenticate as {@code mailbox} over SMTP:
+     * an app token for {@value #DEFAULT_SCOPE} (the mailbox permission is Exchange's business), or a
+     * user's token for {@value #DELEGATED_SMTP_SCOPE} issued to that very mailbox.
+     */
+    public boolean acceptsForSmtp(String mailbox, String accessToken) {
+        if (!isValid(accessToken)) {
+            return false;
+        }
+        Issued i = issued.get(accessToken);
+        return i.user() == null ? DEFAULT_SCOPE.equals(i.scope())
+                : DELEGATED_SMTP_SCOPE.equals(i.scope()) && i.user().equalsIgnoreCase(mailbox);
+    }
+
+    /** Mints the access tokens of the delegated flows, in the same shape and register as app tokens. */
+    private final StandInUserSignIn.Minter minter = new StandInUserSignIn.Minter() {
+        @Override
+        public String accessToken(String user, String oid, String clientId, String scope) {
+            return issueForUser(user, oid, clientId, scope);
+        }
+
+        @Override
+        public String tenantId() {
+            return tenantId;
+        }
+
+        @Override
+        public String baseUrl() {
+            return "https://localhost:" + port + "/";
+        }
+
+        @Override
+        public Duration tokenLifetime() {
+            return tokenLifetime;
+        }
+    };
+
+    private String issueForUser(String user, String oid, String clientId, String scope) {
+        Instant now = Instant.now();
+        Instant expires = now.plus(tokenLifetime);
+        int slash = scope.lastIndexOf('/');
+        Map<String, Object> claims = new LinkedHashMap<>();
+        claims.put("aud", scope.substring(0, slash));
+        claims.put("iss", "https://sts.windows.net/" + tenantId + "/");
+        claims.put("iat", now.getEpochSecond());
+        claims.put("nbf", now.getEpochSecond());
+        claims.put("exp", expires.getEpochSecond());
+        claims.put("appid", clientId);
+        claims.put("idtyp", "user");
+        claims.put("oid", oid);
+        claims.put("scp", scope.substring(slash + 1));
+        claims.put("tid", tenantId);
+        claims.put("upn", user);
+        claims.put("ver", "1.0");
+        claims.put("jti", UUID.randomUUID().toString());
+        byte[] signature = new byte[32];
+        random.nextBytes(signature);
+        String token = Json.base64Url("{\"typ\":\"JWT\",\"alg\":\"RS256\",\"kid\":\"stand-in\"}")
+                + "." + Json.base64Url(Json.write(claims)) + "." + Json.base64Url(signature);
+        issued.values().removeIf(i -> i.expires().isBefore(now));
+        issued.put(token, new Issued(expires, scope, List.of(), user));
+        return token;
+    }
+
     /** Tokens issued and not yet expired, for tests that prove no token ever reaches a log. */
     public Set<String> issuedTokens() {
         return Set.copyOf(issued.keySet());
@@ -295,8 +415,26 @@ public final class StandInTokenEndpoint implements AutoCloseable {
                 exchange.getResponseHeaders().set("client-request-id", clientRequestId);
             }
             String[] segments = path.split("/");
-            boolean tokenPath = segments.length == 5 && segments[0].isEmpty()
-                    && "oauth2".equals(segments[2]) && "v2.0".equals(segments[3]) && "token".equals(segments[4]);
+            boolean oauthPath = segments.length == 5 && segments[0].isEmpty()
+                    && "oauth2".equals(segments[2]) && "v2.0".equals(segments[3]);
+            boolean tokenPath = oauthPath && "token".equals(segments[4]);
+            if ("/devicelogin".equals(path) && "POST".equals(exchange.getRequestMethod())) {
+                // The verification page, as a browser would post it: never logged (it names the user).
+                Map<String, String> form = form(exchange.getRequestBody());
+                boolean ok = userSignIn.approve(form.get("code"), form.get("user"), "decline".equals(form.get("action")));
+                send(exchange, ok ? 200 : 400, ok ? "{\"status\":\"approved\"}" : "{\"error\":\"unknown code or user\"}");
+                return;
+            }
+            if (oauthPath && "devicecode".equals(segments[4]) && "POST".equals(exchange.getRequestMethod())) {
+                Object answer = tenantId.equals(segments[1]) ? userSignIn.deviceCode(form(exchange.getRequestBody()), minter)
+                        : EntraError.tenantNotFound(segments[1]);
+                if (answer instanceof EntraError error) {
+                    send(exchange, error.status(), error.json());
+                } else {
+                    send(exchange, 200, (String) answer);
+                }
+                return;
+            }
             if (!tokenPath) {
                 send(exchange, 404, "{\"error\":\"not_found\"}");
                 return;
@@ -336,6 +474,13 @@ public final class StandInTokenEndpoint implements AutoCloseable {
         String grantType = form.get("grant_type");
         if (grantType == null) {
             return EntraError.missingParameter("grant_type");
+        }
+        // RFC 8628 names the grant with the URN; MSAL4J sends the short form, which Entra accepts too.
+        if ("urn:ietf:params:oauth:grant-type:device_code".equals(grantType) || "device_code".equals(grantType)) {
+            return userSignIn.redeemDeviceCode(form, minter);
+        }
+        if ("refresh_token".equals(grantType)) {
+            return userSignIn.redeemRefreshToken(form, minter);
         }
         if (!"client_credentials".equals(grantType)) {
             return EntraError.unsupportedGrant(grantType);
@@ -412,7 +557,7 @@ public final class StandInTokenEndpoint implements AutoCloseable {
         String token = Json.base64Url("{\"typ\":\"JWT\",\"alg\":\"RS256\",\"kid\":\"stand-in\"}")
                 + "." + Json.base64Url(Json.write(claims)) + "." + Json.base64Url(signature);
         issued.values().removeIf(i -> i.expires().isBefore(now)); // keep the demo's memory bounded
-        issued.put(token, new Issued(expires, scope, roles));
+        issued.put(token, new Issued(expires, scope, roles, null));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("token_type", "Bearer");
         body.put("expires_in", lifetime.toSeconds());

@@ -5,9 +5,15 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Recognises the Entra ID and Exchange Online errors that relay admins actually meet (the most
- * common support problems of existing relays) and explains them. Matching is by code, most
- * specific first; the text an error came with is not needed beyond the code.
+ * Recognises the Entra ID, Exchange Online and Microsoft Graph errors that relay admins actually
+ * meet (the most common support problems of existing relays) and explains them. Matching is by
+ * code, most specific first; the text an error came with is not needed beyond the code.
+ *
+ * <p>Graph failures are recorded as {@code "Graph <request> <HTTP status> <error.code>: <message>"}
+ * (the Graph upstream's {@code GraphReplies}), behind the SMTP-like reply the classifier judges
+ * them by ({@code 535 5.7.3 Graph sendMail 403 ErrorAccessDenied: ...}). Their rules come first:
+ * that stand-in {@code 535 5.7.3} or {@code 451 4.3.2} must not be explained as Exchange's SMTP
+ * replies, whose fixes (Set-CASMailbox, fewer SMTP connections) do nothing for Graph.
  */
 public final class ErrorExplainer {
 
@@ -23,11 +29,83 @@ public final class ErrorExplainer {
         return "(?<![\\d.])" + code.replace(".", "\\.") + "(?![\\d.])";
     }
 
+    /**
+     * A Graph failure with this HTTP status ({@code statusRegex}) as the relay records it, the
+     * error code and message following: "Graph sendMail 429 ApplicationThrottled: ...".
+     */
+    private static String graphStatus(String statusRegex) {
+        return "\\bGraph\\b[^:]*?\\s(?:" + statusRegex + ")\\b";
+    }
+
+    /** A Graph failure with this status and no error code (a proxy's page, an empty body). */
+    private static String graphStatusOnly(String statusRegex) {
+        return graphStatus(statusRegex) + "(?=\\s*(?::|$|\\())";
+    }
+
+    private static final String GRAPH_SCOPING = "Test-ApplicationAccessPolicy -Identity <mailbox> -AppId <client id>"
+            + " must say Granted (add the mailbox to the policy's group), or with RBAC for Applications"
+            + " Test-ServicePrincipalAuthorization -Identity <service principal> -Resource <mailbox> must list"
+            + " Application Mail.Send as in scope; changes can take an hour or more to apply";
+
     private static final String ENTERPRISE_APP = "New-ServicePrincipal -AppId <application id> -ObjectId <object id>"
             + " in Exchange Online PowerShell, using the object id of the Enterprise Application"
             + " (Entra ID > Enterprise applications), not the App Registration's object id";
 
     private static final List<Rule> RULES = List.of(
+            // Microsoft Graph (upstream = graph | smtp-then-graph), before the SMTP replies they stand in for.
+            new Rule("\\[RAOP\\]|AppOnly AccessPolicy", "Graph ErrorAccessDenied (access policy)",
+                    "An Exchange application access policy or RBAC for Applications keeps the app away from this mailbox.",
+                    GRAPH_SCOPING + "."),
+            new Rule("\\bErrorSendAsDenied\\b", "Graph ErrorSendAsDenied",
+                    "The mailbox has no right to send as the message's From address.",
+                    "Let the device send as its mailbox (allowed-senders / sender-mismatch = rewrite), or give the mailbox"
+                            + " the right: Add-RecipientPermission -Identity <sender> -Trustee <mailbox> -AccessRights SendAs."),
+            new Rule("\\bErrorQuotaExceeded\\b", "Graph ErrorQuotaExceeded",
+                    "The mailbox is full (Graph saves every sent message in Sent Items).",
+                    "Clean up the mailbox's Sent Items and Recoverable Items, or raise its quota."),
+            new Rule("\\bErrorMessageSizeExceeded\\b|\\bRequestEntityTooLarge\\b|" + graphStatus("413"),
+                    "Graph ErrorMessageSizeExceeded",
+                    "The message is larger than Graph accepts: a request may carry about 4 MB, a message at most the"
+                            + " mailbox's MaxSendSize (35 MB by default).",
+                    "Keep relay.graph.max-request-size below 4 MB so larger messages go as a draft plus attachment uploads"
+                            + " (needs the Mail.ReadWrite application permission); for larger mail raise the mailbox's limit"
+                            + " (Set-Mailbox <mailbox> -MaxSendSize) or have the device send smaller files."),
+            new Rule("\\bErrorInvalidRecipients\\b", "Graph ErrorInvalidRecipients",
+                    "Graph found no valid recipient: it sends to the message's To, Cc and Bcc headers, not to an envelope.",
+                    "Check the recipient addresses the device uses (the relay adds a Bcc: for envelope-only recipients)."),
+            new Rule("\\bAuthorization_RequestDenied\\b", "Graph Authorization_RequestDenied",
+                    "The app may not read users from the directory (no User.Read.All application permission).",
+                    "Sending does not need it: relay check only uses it to look the mailbox up. Grant Microsoft Graph"
+                            + " User.Read.All (Application) with admin consent for that lookup, or rely on relay send-test --via graph."),
+            new Rule("\\bErrorAccessDenied\\b|\\bNoPermissionsInAccessToken\\b|" + graphStatus("403"),
+                    "Graph ErrorAccessDenied",
+                    "Graph refused the app access to this mailbox: the Mail.Send application permission is missing or"
+                            + " lacks admin consent, or an application access policy / RBAC for Applications leaves the mailbox out.",
+                    "In the app registration: API permissions > Add > Microsoft Graph > Application permissions (not"
+                            + " Delegated) > Mail.Send, then Grant admin consent (relay check lists the token's roles). If"
+                            + " other mailboxes work, check the scoping: " + GRAPH_SCOPING + "."),
+            new Rule("\\bInvalidAuthenticationToken\\b|" + graphStatus("401"), "Graph InvalidAuthenticationToken",
+                    "Graph refused the access token: expired or revoked, or issued for another resource or cloud.",
+                    "The relay retries once with a fresh token; if it persists, relay.graph.scope must be"
+                            + " https://<relay.graph.host>/.default of the same cloud as the authority (relay.cloud); run relay check."),
+            new Rule("\\bErrorInvalidUser\\b|\\bMailboxNotEnabledForRESTAPI\\b|\\b(?:Request_)?ResourceNotFound\\b|"
+                    + graphStatusOnly("404"), "Graph ErrorInvalidUser",
+                    "Graph has no Exchange Online mailbox at this address: no such user, no Exchange Online license, an"
+                            + " inactive or soft-deleted mailbox, or a mailbox hosted on-premises.",
+                    "Use the user principal name of a licensed Exchange Online mailbox as the identity's mailbox (Graph"
+                            + " addresses users by id or UPN); an on-premises (hybrid) mailbox cannot send through Graph:"
+                            + " give its identity upstream = smtp, or move the mailbox to Exchange Online."),
+            new Rule("\\bApplicationThrottled\\b|\\bMailboxConcurrency\\b|\\bTooManyRequests\\b|" + graphStatus("429"),
+                    "Graph ApplicationThrottled",
+                    "Graph throttles the app for this mailbox (more than 4 requests at once per app and mailbox, or too"
+                            + " many in 10 minutes).",
+                    "Nothing to do for a burst: the relay waits as long as Retry-After says. If it persists, lower"
+                            + " relay.graph.max-concurrent-per-mailbox or spread the devices over more mailboxes."),
+            new Rule("\\bErrorServerBusy\\b|\\bServiceUnavailable\\b|\\bGatewayTimeout\\b|" + graphStatus("5\\d\\d"),
+                    "Graph 5xx", "Graph or Exchange Online behind it is busy or failing for a while.",
+                    "Nothing to do: the message stays queued and is retried (after Retry-After when Graph sends one);"
+                            + " if it lasts, look at Service health in the Microsoft 365 admin center."),
+            // Entra ID
             new Rule("AADSTS7000215\\b", "AADSTS7000215", "The client secret is wrong.",
                     "Copy the secret's Value (not its Secret ID) from the app registration's Certificates & secrets"
                             + " into relay.oauth.client-secret (or RELAY_OAUTH_CLIENT_SECRET)."),
@@ -45,8 +123,12 @@ public final class ErrorExplainer {
                     "Sign in again, or exclude the relay's account from the Conditional Access sign-in frequency policy."),
             new Rule("AADSTS900382\\b", "AADSTS900382", "The token comes from another cloud than the service.",
                     "Set relay.oauth.authority and the upstream host for the same cloud (for example GCC High)."),
-            new Rule("AADSTS70011\\b", "AADSTS70011", "The requested scope is not valid for an app-only token.",
-                    "App-only tokens need <resource>/.default (https://outlook.office365.com/.default); check relay.oauth.scope."),
+            new Rule("AADSTS70011\\b|AADSTS1002012\\b", "AADSTS70011", "The requested scope is not valid for an app-only token.",
+                    "App-only tokens need <resource>/.default (https://outlook.office365.com/.default for SMTP,"
+                            + " https://graph.microsoft.com/.default for Graph); check relay.oauth.scope and relay.graph.scope."),
+            new Rule("AADSTS500011\\b", "AADSTS500011", "The scope names a resource that this tenant does not know.",
+                    "Check relay.oauth.scope and relay.graph.scope against relay.cloud: a token for another cloud's"
+                            + " resource (graph.microsoft.com instead of graph.microsoft.us, say) cannot be issued."),
             new Rule("AADSTS\\d+", "AADSTS", "Entra ID refused to issue a token.",
                     "Look up the AADSTS code in the message; check the tenant id, client id and credential."),
             new Rule(status("5.7.139"), "5.7.139", "SMTP AUTH is disabled for the tenant or for this mailbox.",

@@ -1,8 +1,10 @@
 package dev.oauthrelay.server.cli;
 
 import dev.oauthrelay.delivery.AttemptResult;
+import dev.oauthrelay.delivery.RoutingUpstream;
 import dev.oauthrelay.policy.DeviceAccount;
 import dev.oauthrelay.policy.TrustedNetwork;
+import dev.oauthrelay.policy.UpstreamChoice;
 import dev.oauthrelay.server.config.RelayConfig;
 import dev.oauthrelay.server.oauth.MsalTokenSource;
 import dev.oauthrelay.server.oauth.OAuthSettings;
@@ -14,7 +16,10 @@ import dev.oauthrelay.token.CachingTokenProvider;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -22,19 +27,24 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * {@code relay check --config FILE}: proves the setup end to end without sending mail. Validates
- * the configuration, acquires a token (printing what it grants, never the token), then for each
- * configured mailbox connects upstream, STARTTLS, AUTH XOAUTH2, QUIT. Every step gets a verdict;
- * a failure names the likely cause and the fix. Exit 0 only when everything passed.
+ * the configuration; for the mailboxes that go over SMTP ({@code upstream = smtp} or
+ * {@code smtp-then-graph}) acquires a token (printing what it grants, never the token), then for
+ * each connects upstream, STARTTLS, AUTH XOAUTH2, QUIT; for the mailboxes that may go through
+ * Microsoft Graph, checks what {@link GraphCheck} can check without sending. Every step gets a
+ * verdict; a failure names the likely cause and the fix (the one {@code ErrorExplainer}). Exit 0
+ * only when nothing failed (warnings and notes do not count).
  */
 @Command(name = "check", description = "Check the configuration, the token and the login of every mailbox.")
 final class CheckCommand implements Callable<Integer> {
 
-    private static final Duration STEP_TIMEOUT = Duration.ofSeconds(90);
+    static final Duration STEP_TIMEOUT = Duration.ofSeconds(90);
 
     @Option(names = {"-c", "--config"}, paramLabel = "FILE", required = true, description = "Configuration file.")
     Path config;
@@ -60,16 +70,17 @@ final class CheckCommand implements Callable<Integer> {
             t.setDaemon(true);
             return t;
         });
-        try (MsalTokenSource source = new MsalTokenSource(oauth);
-             CachingTokenProvider tokens = new CachingTokenProvider(source, Clock.systemUTC(), timer,
-                     CachingTokenProvider.DEFAULT_REFRESH_MARGIN, Duration.ofSeconds(15))) {
-            if (!checkToken(report, oauth, tokens)) {
-                return 1;
+        Map<String, Set<UpstreamChoice>> routes = routes(relay);
+        Set<String> viaSmtp = mailboxesWhere(routes, c -> c != UpstreamChoice.GRAPH);
+        Set<String> viaGraph = mailboxesWhere(routes, UpstreamChoice::usesGraph);
+        // Without any mailbox (no identity, no notices) the default upstream's token is still checked.
+        UpstreamChoice fallback = relay.delivery().defaultUpstream();
+        try {
+            if (!viaSmtp.isEmpty() || (routes.isEmpty() && fallback != UpstreamChoice.GRAPH)) {
+                checkSmtp(report, relay, oauth, timer, viaSmtp, mailboxesWhere(routes, c -> c == UpstreamChoice.SMTP_THEN_GRAPH));
             }
-            try (SmtpUpstream upstream = new SmtpUpstream(relay.upstream(), tokens)) {
-                for (String mailbox : mailboxes(relay)) {
-                    checkMailbox(report, relay, upstream, mailbox);
-                }
+            if (!viaGraph.isEmpty() || (routes.isEmpty() && fallback.usesGraph())) {
+                GraphCheck.run(report, relay, oauth, timer, viaGraph);
             }
         } catch (IllegalArgumentException e) {
             report.fail("credential", e.getMessage(), "the certificate or key cannot be used",
@@ -80,20 +91,57 @@ final class CheckCommand implements Callable<Integer> {
         return report.allPassed() ? 0 : 1;
     }
 
-    private static boolean checkToken(CheckReport report, OAuthSettings oauth, CachingTokenProvider tokens)
+    /** The SMTP token and the login of each mailbox that goes over SMTP. */
+    private static void checkSmtp(CheckReport report, RelayConfig relay, OAuthSettings oauth,
+                                  ScheduledExecutorService timer, Set<String> mailboxes, Set<String> graphFallback)
+            throws InterruptedException {
+        try (MsalTokenSource source = new MsalTokenSource(oauth);
+             CachingTokenProvider tokens = tokens(source, timer)) {
+            if (!checkToken(report, oauth, tokens)) {
+                return;
+            }
+            try (SmtpUpstream upstream = new SmtpUpstream(relay.upstream(), tokens)) {
+                for (String mailbox : mailboxes) {
+                    checkMailbox(report, relay, upstream, mailbox, graphFallback.contains(mailbox));
+                }
+            }
+        }
+    }
+
+    /** The token cache relay check and send-test use: no background refresh, 15 s between retries. */
+    static CachingTokenProvider tokens(MsalTokenSource source, ScheduledExecutorService timer) {
+        return new CachingTokenProvider(source, Clock.systemUTC(), timer, CachingTokenProvider.DEFAULT_REFRESH_MARGIN,
+                Duration.ofSeconds(15));
+    }
+
+    /**
+     * A token from {@code tokens} described under {@code step} (app, tenant, roles, expiry; never
+     * the token), or empty after reporting why Entra ID issued none (an AADSTS error, explained).
+     */
+    static Optional<TokenClaims> acquire(CheckReport report, String step, OAuthSettings oauth, CachingTokenProvider tokens)
             throws InterruptedException {
         AccessToken token;
         try {
             token = tokens.currentToken().get(STEP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
             String message = e.getCause() != null ? e.getCause().getMessage() : "no answer within " + STEP_TIMEOUT;
-            report.fail("token", message, "Entra ID did not issue a token to " + oauth.clientId(),
+            report.fail(step, message, "Entra ID did not issue a token to " + oauth.clientId(),
                     "check relay.oauth.tenant-id, client-id and the credential (" + oauth.credentialKind() + ")");
-            return false;
+            return Optional.empty();
         }
         TokenClaims claims = TokenClaims.parse(token);
-        report.ok("token", "issued to app " + claims.appId() + " in tenant " + claims.tenantId() + ", roles "
+        report.ok(step, "issued to app " + claims.appId() + " in tenant " + claims.tenantId() + ", roles "
                 + claims.roles() + ", expires " + claims.expiresOn() + " (" + oauth.credentialKind() + ")");
+        return Optional.of(claims);
+    }
+
+    private static boolean checkToken(CheckReport report, OAuthSettings oauth, CachingTokenProvider tokens)
+            throws InterruptedException {
+        Optional<TokenClaims> acquired = acquire(report, "token", oauth, tokens);
+        if (acquired.isEmpty()) {
+            return false;
+        }
+        TokenClaims claims = acquired.get();
         if (!claims.appId().isEmpty() && !claims.hasRole(TokenClaims.SEND_AS_APP_ROLE)) {
             report.fail("token", "the token has no " + TokenClaims.SEND_AS_APP_ROLE + " role",
                     "the app lacks the SMTP.SendAsApp application permission, or admin consent was not granted",
@@ -104,8 +152,8 @@ final class CheckCommand implements Callable<Integer> {
         return true;
     }
 
-    private static void checkMailbox(CheckReport report, RelayConfig relay, SmtpUpstream upstream, String mailbox)
-            throws InterruptedException {
+    private static void checkMailbox(CheckReport report, RelayConfig relay, SmtpUpstream upstream, String mailbox,
+                                     boolean graphFallback) throws InterruptedException {
         String step = "mailbox " + mailbox + " via " + relay.upstream().host() + ":" + relay.upstream().port();
         LoginCheck result;
         try {
@@ -121,6 +169,13 @@ final class CheckCommand implements Callable<Integer> {
         }
         AttemptResult.Failed f = result.failure().get();
         String error = (f.reply() != null ? f.reply() + " " : "") + "(" + f.stage() + ": " + f.reason() + ")";
+        if (graphFallback && RoutingUpstream.smtpAuthDisabled(f)) {
+            // smtp-then-graph: this is the very answer that sends the mailbox's mail through Graph.
+            report.warn(step, error + "; with upstream = smtp-then-graph its mail goes through Graph (see the graph steps)",
+                    "nothing, if Graph is meant to carry it; else enable SMTP AUTH for the mailbox"
+                            + " (Set-CASMailbox -Identity " + mailbox + " -SmtpClientAuthenticationDisabled $false)");
+            return;
+        }
         switch (f.stage()) {
             case TLS -> report.fail(step, error, "TLS with the upstream could not be verified, so no token was sent",
                     "check relay.upstream.host (the certificate must match it); for a private CA or a TLS-inspecting"
@@ -133,12 +188,27 @@ final class CheckCommand implements Callable<Integer> {
         }
     }
 
-    /** Every mailbox the relay may send as: accounts, trusted networks and the notification mailbox. */
-    static Set<String> mailboxes(RelayConfig relay) {
+    /**
+     * Every mailbox the relay may send as (accounts, trusted networks, the notification mailbox)
+     * with the upstreams its identities choose; failure notices take the default upstream.
+     */
+    static Map<String, Set<UpstreamChoice>> routes(RelayConfig relay) {
+        Map<String, Set<UpstreamChoice>> out = new LinkedHashMap<>();
+        Stream.concat(relay.accounts().stream().map(DeviceAccount::identity),
+                        relay.trustedNetworks().stream().map(TrustedNetwork::identity))
+                .forEach(i -> out.computeIfAbsent(i.mailbox(), m -> EnumSet.noneOf(UpstreamChoice.class)).add(i.upstream()));
+        relay.delivery().notifyMailbox().ifPresent(m -> out.computeIfAbsent(m, k -> EnumSet.noneOf(UpstreamChoice.class))
+                .add(relay.delivery().defaultUpstream()));
+        return out;
+    }
+
+    private static Set<String> mailboxesWhere(Map<String, Set<UpstreamChoice>> routes, Predicate<UpstreamChoice> choice) {
         Set<String> out = new LinkedHashSet<>();
-        relay.accounts().stream().map(DeviceAccount::identity).forEach(i -> out.add(i.mailbox()));
-        relay.trustedNetworks().stream().map(TrustedNetwork::identity).forEach(i -> out.add(i.mailbox()));
-        relay.delivery().notifyMailbox().ifPresent(out::add);
+        routes.forEach((mailbox, choices) -> {
+            if (choices.stream().anyMatch(choice)) {
+                out.add(mailbox);
+            }
+        });
         return out;
     }
 }

@@ -22,6 +22,11 @@ final class CheckReport {
         out.println("       fix: " + fix);
     }
 
+    /** Something the check cannot prove, said so that no one mistakes the other verdicts for it. */
+    void note(String step, String detail) {
+        out.println("[note] " + step + ": " + detail);
+    }
+
     /** A failure, explained with the shared translator where the error is a known one. */
     void fail(String step, String error, String fallbackCause, String fallbackFix) {
         failed = true;

@@ -5,18 +5,21 @@ import dev.oauthrelay.delivery.OutcomeClassifier;
 import dev.oauthrelay.delivery.RecipientOutcome;
 import dev.oauthrelay.delivery.RemoteReply;
 import dev.oauthrelay.delivery.Submission;
+import dev.oauthrelay.delivery.Upstream;
 import dev.oauthrelay.policy.DeviceAccount;
 import dev.oauthrelay.policy.Identity;
 import dev.oauthrelay.policy.TrustedNetwork;
+import dev.oauthrelay.policy.UpstreamChoice;
 import dev.oauthrelay.server.config.RelayConfig;
+import dev.oauthrelay.server.graph.GraphUpstream;
 import dev.oauthrelay.server.oauth.MsalTokenSource;
+import dev.oauthrelay.server.oauth.OAuthSettings;
 import dev.oauthrelay.server.upstream.SmtpUpstream;
 import dev.oauthrelay.token.CachingTokenProvider;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -32,9 +35,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code relay send-test --config FILE --from A --to B}: one test message over the relay's
- * upstream path (token from Entra ID, STARTTLS, XOAUTH2, submission), as the mailbox of the
- * identity that may use the sender, with the upstream's reply and a verdict.
+ * {@code relay send-test --config FILE --from A --to B [--via smtp|graph]}: one test message over
+ * the relay's upstream path, as the mailbox of the identity that may use the sender, with the
+ * upstream's reply and a verdict. Over SMTP: token from Entra ID, STARTTLS, XOAUTH2, submission.
+ * Through Graph: a token for the Graph scope and {@code sendMail}, the only proof that Mail.Send
+ * reaches the mailbox (see {@link GraphCheck}). The default is the identity's upstream (SMTP for
+ * {@code smtp-then-graph}, which tries SMTP first), else {@code relay.delivery.upstream}.
  */
 @Command(name = "send-test", description = "Send one test message upstream, as the relay would deliver it.")
 final class SendTestCommand implements Callable<Integer> {
@@ -51,6 +57,13 @@ final class SendTestCommand implements Callable<Integer> {
     @Option(names = "--mailbox", description = "Mailbox to authenticate as (default: the mailbox of the identity allowed to use --from).")
     String mailbox;
 
+    /** Named as in the configuration ({@code upstream = smtp | graph}), which is what users type. */
+    enum Via { smtp, graph }
+
+    @Option(names = "--via", paramLabel = "smtp|graph", description = "Upstream to send through (default: the upstream"
+            + " of the identity allowed to use --from, smtp for smtp-then-graph; else relay.delivery.upstream).")
+    Via via;
+
     @Override
     public Integer call() throws Exception {
         CheckReport report = new CheckReport(System.out);
@@ -63,18 +76,24 @@ final class SendTestCommand implements Callable<Integer> {
             report.fail("send", "relay.oauth is not configured", "no app registration", "set relay.oauth (see config/relay.conf)");
             return 1;
         }
-        String as = mailbox != null ? mailbox : mailboxFor(relay, from);
-        byte[] message = message(relay.hostname());
+        Optional<Identity> identity = identityFor(relay, from);
+        String as = mailbox != null ? mailbox : identity.map(Identity::mailbox).orElse(from);
+        UpstreamChoice choice = identity.map(Identity::upstream).orElse(relay.delivery().defaultUpstream());
+        boolean graph = via != null ? via == Via.graph : choice == UpstreamChoice.GRAPH;
+        OAuthSettings oauth = graph ? relay.oauth().get().withScope(relay.graph().scope()) : relay.oauth().get();
+        byte[] message = message(relay.hostname(), graph ? "Microsoft Graph" : "Exchange Online SMTP");
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
-        try (MsalTokenSource source = new MsalTokenSource(relay.oauth().get());
-             CachingTokenProvider tokens = new CachingTokenProvider(source, Clock.systemUTC(), timer,
-                     CachingTokenProvider.DEFAULT_REFRESH_MARGIN, Duration.ofSeconds(15));
-             SmtpUpstream upstream = new SmtpUpstream(relay.upstream(), tokens)) {
+        try (MsalTokenSource source = new MsalTokenSource(oauth);
+             CachingTokenProvider tokens = CheckCommand.tokens(source, timer);
+             Upstream upstream = graph ? new GraphUpstream(relay.graph(), tokens, Clock.systemUTC())
+                     : new SmtpUpstream(relay.upstream(), tokens)) {
             Submission submission = new Submission(as, from, List.of("BODY=8BITMIME"), List.of(to), message.length,
                     () -> new ByteArrayInputStream(message));
             AttemptResult result = upstream.submit(submission).get(15, TimeUnit.MINUTES);
             RecipientOutcome outcome = OutcomeClassifier.classify(result, List.of(to)).get(to);
-            String step = "send as " + as + " from <" + from + "> to <" + to + ">";
+            String step = "send as " + as + " from <" + from + "> to <" + to + "> " + (graph
+                    ? "through Graph (" + relay.graph().host() + ":" + relay.graph().port() + ")"
+                    : "over SMTP (" + relay.upstream().host() + ":" + relay.upstream().port() + ")");
             if (outcome instanceof RecipientOutcome.Delivered d) {
                 report.ok(step, "accepted upstream: " + d.reply());
             } else {
@@ -97,14 +116,14 @@ final class SendTestCommand implements Callable<Integer> {
                 .map(RemoteReply::toString).filter(s -> !s.startsWith("2")).findFirst().orElse(c.toString());
     }
 
-    /** The mailbox of the first identity that may use {@code sender}; else the sender itself. */
-    static String mailboxFor(RelayConfig relay, String sender) {
+    /** The first identity that may use {@code sender}, whose mailbox and upstream the test takes. */
+    static Optional<Identity> identityFor(RelayConfig relay, String sender) {
         return Stream.concat(relay.accounts().stream().map(DeviceAccount::identity),
                         relay.trustedNetworks().stream().map(TrustedNetwork::identity))
-                .filter(i -> i.maySend(sender)).map(Identity::mailbox).findFirst().orElse(sender);
+                .filter(i -> i.maySend(sender)).findFirst();
     }
 
-    private byte[] message(String hostname) {
+    private byte[] message(String hostname, String path) {
         String date = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now());
         String text = "From: <" + from + ">\r\n"
                 + "To: <" + to + ">\r\n"
@@ -115,7 +134,7 @@ final class SendTestCommand implements Callable<Integer> {
                 + "Content-Type: text/plain; charset=utf-8\r\n"
                 + "\r\n"
                 + "This is a test message from the OAuth SMTP Relay on " + hostname + ".\r\n"
-                + "If you can read it, delivery through Exchange Online with OAuth works.\r\n";
+                + "If you can read it, delivery through " + path + " with OAuth works.\r\n";
         return text.getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -54,8 +54,7 @@ final class GraphReplies {
     /** The failure for an unsuccessful answer to {@code what} (e.g. "sendMail"). */
     static AttemptResult.Failed failed(String what, int status, HttpHeaders headers, byte[] body, Instant now) {
         GraphError error = GraphError.of(body);
-        String detail = "Graph " + what + " " + status + (error.code().isEmpty() ? "" : " " + error.code())
-                + (error.message().isEmpty() ? "" : ": " + error.message());
+        String detail = detail(what, status, error);
         String code = error.code();
         if (status == 401 || status == 404 || (status == 403 && !code.equals("ErrorSendAsDenied")
                 && !code.equals("ErrorQuotaExceeded") && !code.equals("ErrorMessageSizeExceeded"))) {
@@ -84,6 +83,15 @@ final class GraphReplies {
             reply = new RemoteReply(554, "5.6.0 " + detail);
         }
         return new AttemptResult.Failed(Stage.MAIL, reply, "Graph refused the message", false);
+    }
+
+    /**
+     * {@code "Graph <what> <status> <error.code>: <message>"}: the words {@code ErrorExplainer}
+     * recognises Graph failures by (status and code), and what logs and the status page show.
+     */
+    static String detail(String what, int status, GraphError error) {
+        return "Graph " + what + " " + status + (error.code().isEmpty() ? "" : " " + error.code())
+                + (error.message().isEmpty() ? "" : ": " + error.message());
     }
 
     /** {@code {"error": {"code": ..., "message": ...}}}, as far as it can be read. */

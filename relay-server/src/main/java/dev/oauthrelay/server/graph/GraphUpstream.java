@@ -115,6 +115,20 @@ public final class GraphUpstream implements Upstream {
         }
     }
 
+    /**
+     * For {@code relay check}: {@code GET /users/{mailbox}?$select=userPrincipalName,mail}, whether
+     * the directory has a user by that name, without sending anything. It needs the application
+     * permission User.Read.All (not needed for sending; without it Graph answers 403
+     * Authorization_RequestDenied), and it proves neither Mail.Send nor that an application
+     * access policy lets the app at the mailbox: Graph has no call that does without sending.
+     * The future never fails.
+     */
+    public CompletableFuture<UserLookup> lookUpUser(String mailbox) {
+        return client.call("GET", client.userUri(mailbox, "?$select=userPrincipalName,mail"), null, null, false)
+                .thenApply(r -> UserLookup.of(r.statusCode(), r.body()))
+                .exceptionally(t -> UserLookup.notAnswered(UpstreamFailure.toResult(t, Stage.CONNECT, false)));
+    }
+
     /** For tests: requests running for the mailbox. */
     int inUse(String mailbox) {
         return permits.inUse(mailbox);

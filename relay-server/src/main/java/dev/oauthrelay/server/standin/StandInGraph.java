@@ -44,11 +44,18 @@ import org.slf4j.LoggerFactory;
  *       {@code POST .../messages/{id}/attachments} (a small file attachment, JSON),
  *       {@code POST .../messages/{id}/attachments/createUploadSession} and {@code PUT} to the
  *       pre-authenticated upload URL in order ({@code Content-Range}), {@code POST .../send}, and
- *       {@code DELETE .../messages/{id}}.
+ *       {@code DELETE .../messages/{id}};
+ *   <li>{@code GET /users/{mailbox}} (what {@code relay check} looks a mailbox up with): the user's
+ *       {@code userPrincipalName} and {@code mail}; {@code 403 Authorization_RequestDenied} without
+ *       {@value #USER_READ_ALL_ROLE}, {@code 404 Request_ResourceNotFound} for an unknown mailbox
+ *       (directory errors, not Exchange's).
  * </ul>
  * Every API request needs a bearer token the token stand-in issued for the Graph scope, with the
  * role the operation needs ({@code Mail.Send} to send, {@code Mail.ReadWrite} for drafts and
  * attachments); upload PUTs must carry no Authorization header (Graph: the URL holds its own).
+ * {@link #restrictAccess} plays an Exchange application access policy: mail requests for other
+ * mailboxes get {@code 403 ErrorAccessDenied} "... [RAOP] : Blocked by tenant configured AppOnly
+ * AccessPolicy settings.", as Graph answers; the directory lookup is not affected.
  * MIME content must be strict base64 and at most {@link #MAX_REQUEST} bytes; the From address
  * must be the mailbox or one it may send as ({@code 403 ErrorSendAsDenied}). Sent messages are
  * recorded with the MIME exactly as decoded. Faults: {@link #failNext} answers the next request
@@ -62,6 +69,9 @@ public final class StandInGraph implements AutoCloseable {
     public static final int MAX_REQUEST = 4 * 1024 * 1024;
     /** An upload session for less is refused: ErrorAttachmentSizeShouldNotBeLessThanMinimumSize. */
     public static final int MIN_UPLOAD_SESSION = 2 * 1024 * 1024;
+
+    /** The application permission the directory lookup needs. */
+    public static final String USER_READ_ALL_ROLE = "User.Read.All";
 
     /** What a request does, for {@link #failNext}. */
     public enum Operation { SEND_MAIL, CREATE_DRAFT, ADD_ATTACHMENT, CREATE_UPLOAD_SESSION, UPLOAD, SEND_DRAFT }
@@ -112,6 +122,7 @@ public final class StandInGraph implements AutoCloseable {
     private final List<String> requests = Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger uploadsWithAuthorization = new AtomicInteger();
     private final Set<String> uploadSecrets = ConcurrentHashMap.newKeySet();
+    private volatile Set<String> policyScope;
 
     /**
      * @param roles     (token, scope) -> the token's roles if it is valid for the scope, else null
@@ -182,6 +193,15 @@ public final class StandInGraph implements AutoCloseable {
         faults.add(new Canned(operation, status, errorCode, retryAfter));
     }
 
+    /**
+     * An application access policy ({@code New-ApplicationAccessPolicy -AccessRight RestrictAccess}):
+     * from now on the app may only reach these mailboxes' mail; null lifts it.
+     */
+    public void restrictAccess(Set<String> mailboxesInScope) {
+        policyScope = mailboxesInScope == null ? null
+                : mailboxesInScope.stream().map(m -> m.toLowerCase(Locale.ROOT)).collect(java.util.stream.Collectors.toSet());
+    }
+
     public List<GraphMessage> messages() {
         return List.copyOf(messages);
     }
@@ -229,6 +249,8 @@ public final class StandInGraph implements AutoCloseable {
             List<String> p = segments(path);
             if (p.size() >= 2 && p.get(0).equals("upload") && method.equals("PUT")) {
                 upload(exchange, p.get(1), body);
+            } else if (p.size() == 3 && p.get(0).equals("v1.0") && p.get(1).equals("users") && method.equals("GET")) {
+                user(exchange, p.get(2));
             } else if (p.size() >= 4 && p.get(0).equals("v1.0") && p.get(1).equals("users")) {
                 api(exchange, method, p.get(2), p.subList(3, p.size()), body);
             } else {
@@ -243,8 +265,7 @@ public final class StandInGraph implements AutoCloseable {
     private void api(HttpExchange exchange, String method, String mailbox, List<String> rest, byte[] body)
             throws IOException {
         Operation op = operation(method, rest);
-        String auth = exchange.getRequestHeaders().getFirst("Authorization");
-        Set<String> granted = auth != null && auth.startsWith("Bearer ") ? roles.apply(auth.substring(7), scope) : null;
+        Set<String> granted = granted(exchange);
         if (granted == null) {
             error(exchange, 401, "InvalidAuthenticationToken", "Access token validation failure.", null);
             return;
@@ -253,6 +274,12 @@ public final class StandInGraph implements AutoCloseable {
                 : StandInTokenEndpoint.MAIL_READ_WRITE_ROLE;
         if (!granted.contains(needed)) {
             error(exchange, 403, "ErrorAccessDenied", "Access is denied. Check credentials and try again.", null);
+            return;
+        }
+        Set<String> scoped = policyScope;
+        if (scoped != null && !scoped.contains(mailbox.toLowerCase(Locale.ROOT))) {
+            error(exchange, 403, "ErrorAccessDenied", "Access to OData is disabled: [RAOP] : Blocked by tenant"
+                    + " configured AppOnly AccessPolicy settings.", null);
             return;
         }
         Set<String> sendAs = mailboxes.get(mailbox.toLowerCase(Locale.ROOT));
@@ -299,6 +326,30 @@ public final class StandInGraph implements AutoCloseable {
             send(exchange, 204, "");
         } else {
             error(exchange, 400, "BadRequest", "Unsupported request.", null);
+        }
+    }
+
+    /** The roles of the request's bearer token for this scope; null if it has no valid one. */
+    private Set<String> granted(HttpExchange exchange) {
+        String auth = exchange.getRequestHeaders().getFirst("Authorization");
+        return auth != null && auth.startsWith("Bearer ") ? roles.apply(auth.substring(7), scope) : null;
+    }
+
+    /** GET /users/{id}: a directory read, answered with the directory's error codes. */
+    private void user(HttpExchange exchange, String mailbox) throws IOException {
+        Set<String> granted = granted(exchange);
+        if (granted == null) {
+            error(exchange, 401, "InvalidAuthenticationToken", "Access token validation failure.", null);
+        } else if (!granted.contains(USER_READ_ALL_ROLE)) {
+            error(exchange, 403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.", null);
+        } else if (!mailboxes.containsKey(mailbox.toLowerCase(Locale.ROOT))) {
+            error(exchange, 404, "Request_ResourceNotFound", "Resource '" + mailbox + "' does not exist or one of its"
+                    + " queried reference-property objects are not present.", null);
+        } else {
+            Map<String, Object> user = new LinkedHashMap<>();
+            user.put("userPrincipalName", mailbox.toLowerCase(Locale.ROOT));
+            user.put("mail", mailbox.toLowerCase(Locale.ROOT));
+            send(exchange, 200, Json.write(user));
         }
     }
 

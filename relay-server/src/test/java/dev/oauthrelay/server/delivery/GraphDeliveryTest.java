@@ -2,6 +2,7 @@ package dev.oauthrelay.server.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.oauthrelay.diagnosis.ErrorExplainer;
 import dev.oauthrelay.observe.RelayEvents;
 import dev.oauthrelay.server.listener.SmtpTestClient;
 import dev.oauthrelay.server.listener.TestRelay;
@@ -29,10 +30,12 @@ class GraphDeliveryTest extends DeliveryTestSupport {
     /** Records the retry time of every deferral. */
     private static final class Deferrals implements RelayEvents {
         final List<Duration> delays = new CopyOnWriteArrayList<>();
+        final List<String> reasons = new CopyOnWriteArrayList<>();
 
         @Override
         public void messageDeferred(Envelope envelope, int attempt, String reason, Duration retryIn) {
             delays.add(retryIn);
+            reasons.add(reason);
         }
     }
 
@@ -91,6 +94,29 @@ class GraphDeliveryTest extends DeliveryTestSupport {
         assertThat(deferrals.delays).containsExactly(Duration.ofSeconds(seconds));
         assertThat(standIns.graph().messages()).hasSize(1);
         assertThat(delivery().possibleDuplicateCount()).isZero();
+    }
+
+    /** What the log, relay queue and the status page show for a deferral: the one translator's explanation. */
+    @ParameterizedTest(name = "{0} {1} -> {2}")
+    @CsvSource({
+            "403, ErrorAccessDenied, Graph ErrorAccessDenied",
+            "404, MailboxNotEnabledForRESTAPI, Graph ErrorInvalidUser",
+            "429, ApplicationThrottled, Graph ApplicationThrottled",
+            "503, ServiceUnavailable, Graph 5xx",
+    })
+    void theReasonRecordedForAGraphRefusalIsExplainedAsGraphs(int status, String code, String diagnosis)
+            throws Exception {
+        Deferrals deferrals = new Deferrals();
+        startRelay(standIns.settings().upstream("graph").render(), deferrals);
+        standIns.graph().failNext(Operation.SEND_MAIL, status, code, status == 403 || status == 404 ? null : "1");
+
+        sendAsPrinter(List.of(RCPT), message("refused once", "body"));
+        awaitDelivered(1);
+
+        assertThat(deferrals.reasons).singleElement().satisfies(reason -> {
+            assertThat(reason).contains("Graph sendMail " + status + " " + code).doesNotContain("Bearer");
+            assertThat(ErrorExplainer.explain(reason)).hasValueSatisfying(d -> assertThat(d.code()).isEqualTo(diagnosis));
+        });
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.oauthrelay.server.listener.SmtpTestClient;
 import dev.oauthrelay.server.listener.TestRelay;
 import dev.oauthrelay.server.metrics.AdminHttp;
 import dev.oauthrelay.server.metrics.PrometheusText;
+import dev.oauthrelay.server.standin.StandInExchange;
 import dev.oauthrelay.server.standin.StandIns;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -94,6 +95,31 @@ class MetricsEndpointTest extends DeliveryTestSupport {
         awaitDelivered(1);
         eventually().until(() -> metrics().value("relay_delivery_delivered_total") == 1
                 && metrics().value("relay_spool_queued") == 0);
+    }
+
+    @Test
+    void aMailboxPausedForRepeatedIdenticalFailuresShowsInTheGaugeUntilThePauseEnds() throws Exception {
+        // No failure notices: they would go through the same stand-in and take one of the canned replies.
+        startRelay(standIns.settings().withoutNotices().render()
+                + "\ndelivery.per-mailbox { pause-after-failures = 3, pause-duration = 5s }");
+        assertThat(metrics().value("relay_delivery_mailboxes_paused")).isZero();
+        standIns.exchange().failNext(StandInExchange.Stage.MAIL, 3,
+                "550 5.7.60 SMTP; Client does not have permissions to send as this sender");
+
+        for (int i = 1; i <= 3; i++) {
+            sendAsPrinter(List.of(RCPT), message("refused " + i, "body"));
+        }
+        until("three dead letters", () -> deadLettered().size() == 3);
+
+        // The third identical 5.7.60 in a row paused the printer's mailbox.
+        eventually().until(() -> metrics().value("relay_delivery_mailboxes_paused") == 1);
+        assertThat(delivery().pausedMailboxCount()).isEqualTo(1);
+
+        // The pause ends by itself after pause-duration; the gauge follows, and the mailbox sends again.
+        eventually().until(() -> metrics().value("relay_delivery_mailboxes_paused") == 0);
+        sendAsPrinter(List.of(RCPT), message("after the pause", "body"));
+        awaitDelivered(1);
+        assertThat(metrics().value("relay_delivery_mailboxes_paused")).isZero();
     }
 
     @Test

@@ -11,6 +11,7 @@ import dev.oauthrelay.diagnosis.Diagnosis;
 import dev.oauthrelay.diagnosis.ErrorExplainer;
 import dev.oauthrelay.server.cli.RelayCli;
 import dev.oauthrelay.server.standin.StandInExchange.Stage;
+import dev.oauthrelay.server.standin.StandInTokenEndpoint;
 import dev.oauthrelay.server.standin.StandIns;
 import dev.oauthrelay.token.CachingTokenProvider;
 import java.io.ByteArrayOutputStream;
@@ -30,7 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 /**
- * One translator, three places: for the same Entra ID or Exchange Online error, the log line,
+ * One translator, three places: for the same Entra ID, Exchange Online or Graph error, the log line,
  * {@code relay check} and the status page give the same likely cause and the same fix, word for
  * word ({@link ErrorExplainer}).
  */
@@ -73,16 +74,41 @@ class SameDiagnosisEverywhereTest extends DeliveryTestSupport {
         assertSameDiagnosisEverywhere("5.7.139", standIns.hocon());
     }
 
+    @Test
+    void graphRefusesAnAppWithoutMailSend() throws Exception {
+        // The app registration has Graph permissions, but not Mail.Send: the Graph stand-in answers 403 ErrorAccessDenied.
+        standIns.entra().grantScope(StandIns.GRAPH_SCOPE, StandInTokenEndpoint.MAIL_READ_WRITE_ROLE);
+        String settings = standIns.settings().upstream("graph").render();
+        startRelay(settings);
+        sendAsPrinter(List.of("alice@fabrikam.example"), message("no mail send", "page 1"));
+        until("the message is deferred", () -> delivery().deferredCount() >= 1);
+
+        assertSameDiagnosisEverywhere("403 ErrorAccessDenied", "Graph ErrorAccessDenied", settings);
+    }
+
     private void assertSameDiagnosisEverywhere(String code, String settings) throws Exception {
-        String logged = String.join("\n", new ArrayList<>(log.list).stream().map(ILoggingEvent::getFormattedMessage)
-                .filter(m -> m.contains(code)).toList());
-        Diagnosis d = ErrorExplainer.explain(logged).orElseThrow(() -> new AssertionError("no log line names " + code));
+        assertSameDiagnosisEverywhere(code, code, settings);
+    }
+
+    /** {@code shownAs}: the words of the error that the log line and relay check show; {@code code}: the diagnosis's. */
+    private void assertSameDiagnosisEverywhere(String shownAs, String code, String settings) throws Exception {
+        // The scheduler counts a deferral just before it logs it.
+        until("a log line names " + shownAs, () -> !logLinesNaming(shownAs).isEmpty());
+        String logged = logLinesNaming(shownAs);
+        Diagnosis d = ErrorExplainer.explain(logged).orElseThrow(() -> new AssertionError("no log line names " + shownAs));
         assertThat(d.code()).isEqualTo(code);
 
         assertThat(logged).as("the log").contains("; likely cause: " + d.problem() + " Fix: " + d.fix());
-        assertThat(check(settings)).as("relay check").contains(code, "likely cause: " + d.problem(), "fix: " + d.fix());
+        assertThat(check(settings)).as("relay check").contains(shownAs, "likely cause: " + d.problem(), "fix: " + d.fix());
         assertThat(statusPage()).as("the status page")
                 .contains(html(code), "<strong>What it means</strong>", html(d.problem()), html(d.fix()));
+    }
+
+    private String logLinesNaming(String text) {
+        synchronized (log) { // AppenderBase.doAppend holds the appender's lock while it adds
+            return String.join("\n", new ArrayList<>(log.list).stream().map(ILoggingEvent::getFormattedMessage)
+                    .filter(m -> m.contains(text)).toList());
+        }
     }
 
     private String statusPage() throws Exception {

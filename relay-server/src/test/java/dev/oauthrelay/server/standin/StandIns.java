@@ -8,7 +8,8 @@ import java.util.Set;
 
 /**
  * The Microsoft stand-ins for a test, in one temporary directory: the Entra ID token endpoint
- * (with the relay's app registered, granting the Exchange and the Graph scope), Exchange Online
+ * (with the relay's app registered, granting the Exchange and the Graph scope, the latter with
+ * Mail.Send, Mail.ReadWrite and User.Read.All), Exchange Online
  * and Microsoft Graph (both knowing the test mailboxes, checking tokens against that endpoint for
  * their own scope). {@link #hocon()} renders the {@code upstream}, {@code oauth}, {@code graph} and
  * {@code delivery} settings that point a relay at them, to be placed inside {@code relay { }}: the
@@ -49,7 +50,8 @@ public final class StandIns implements AutoCloseable {
         StandInExchange exchange = null;
         try {
             entra.registerClient(CLIENT_ID, CLIENT_SECRET);
-            entra.grantScope(GRAPH_SCOPE, StandInTokenEndpoint.MAIL_SEND_ROLE, StandInTokenEndpoint.MAIL_READ_WRITE_ROLE);
+            entra.grantScope(GRAPH_SCOPE, StandInTokenEndpoint.MAIL_SEND_ROLE, StandInTokenEndpoint.MAIL_READ_WRITE_ROLE,
+                    StandInGraph.USER_READ_ALL_ROLE);
             exchange = StandInExchange.builder(dir.resolve("exchange"))
                     .mailbox(PRINTER, PRINTER_SEND_AS)
                     .mailbox(SCANNER)

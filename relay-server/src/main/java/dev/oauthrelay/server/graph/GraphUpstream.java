@@ -124,7 +124,7 @@ public final class GraphUpstream implements Upstream {
      * The future never fails.
      */
     public CompletableFuture<UserLookup> lookUpUser(String mailbox) {
-        return client.call("GET", client.userUri(mailbox, "?$select=userPrincipalName,mail"), null, null, false)
+        return client.call(mailbox, "GET", client.userUri(mailbox, "?$select=userPrincipalName,mail"), null, null, false)
                 .thenApply(r -> UserLookup.of(r.statusCode(), r.body()))
                 .exceptionally(t -> UserLookup.notAnswered(UpstreamFailure.toResult(t, Stage.CONNECT, false)));
     }

@@ -50,7 +50,7 @@ final class DemoCommand implements Callable<Integer> {
         entra.registerClient(CLIENT_ID, CLIENT_SECRET);
         StandInExchange exchange = StandInExchange.builder(dataDir.resolve("stand-in/exchange"))
                 .mailbox(MAILBOX)
-                .tokenValidator(t -> entra.isValidFor(t, StandInTokenEndpoint.DEFAULT_SCOPE))
+                .tokenValidator((mailbox, token) -> entra.acceptsForSmtp(mailbox, token))
                 .messageDirectory(delivered)
                 .start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

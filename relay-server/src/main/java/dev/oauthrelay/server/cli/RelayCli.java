@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         description = "SMTP relay for devices that cannot do OAuth: accepts mail on the LAN and "
                 + "submits it to Exchange Online.",
         subcommands = {RunCommand.class, DemoCommand.class, CheckCommand.class, SendTestCommand.class,
-                HashPasswordCommand.class, DevicesCommand.class, QueueCommand.class})
+                LoginCommand.class, HashPasswordCommand.class, DevicesCommand.class, QueueCommand.class})
 public final class RelayCli implements Runnable {
 
     @CommandLine.Spec

@@ -61,6 +61,17 @@ public enum Cloud {
         return smtpScope;
     }
 
+    /**
+     * The delegated scope for SMTP AUTH as a signed-in user: the SMTP resource with
+     * {@code SMTP.Send} (worldwide {@code https://outlook.office.com/SMTP.Send}, as Microsoft's
+     * "Authenticate an IMAP, POP or SMTP connection using OAuth" names it; the sovereign clouds use
+     * their SMTP scope's host, unconfirmed like that host).
+     */
+    public String userSmtpScope() {
+        return this == GLOBAL ? "https://outlook.office.com/SMTP.Send"
+                : smtpScope.substring(0, smtpScope.length() - ".default".length()) + "SMTP.Send";
+    }
+
     public String graphHost() {
         return graphHost;
     }

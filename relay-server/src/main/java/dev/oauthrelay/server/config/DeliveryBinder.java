@@ -97,6 +97,85 @@ final class DeliveryBinder {
     }
 
     /** Empty when neither tenant-id nor client-id is set: the relay then queues without delivering. */
+    private static final String EXPECT_SIGN_IN = "app (the app's own permissions, client credentials) or user"
+            + " (a user signs in once with ./relay login)";
+
+    /**
+     * One upstream account from {@code relay.oauth} or an element of {@code relay.upstream-accounts}:
+     * empty if tenant-id and client-id are both unset (only allowed for relay.oauth), null if invalid
+     * (reported).
+     */
+    static Optional<dev.oauthrelay.server.oauth.UpstreamAccount> account(Section o, String name, Cloud cloud,
+                                                                         Section relay, Path dataDir, boolean element) {
+        String signIn = o.string("sign-in", EXPECT_SIGN_IN, false);
+        if (signIn == null && o.has("sign-in")) {
+            return null;
+        }
+        if (signIn == null || signIn.strip().equals("app")) {
+            Optional<OAuthSettings> app = oauth(o, cloud);
+            if (app.isEmpty()) {
+                return o.has("tenant-id") || o.has("client-id") || element ? null : Optional.empty();
+            }
+            return Optional.of(new dev.oauthrelay.server.oauth.AppAccount(name, app.get()));
+        }
+        if (!signIn.strip().equals("user")) {
+            o.reject("sign-in", EXPECT_SIGN_IN, false);
+            return null;
+        }
+        return userAccount(o, name, cloud, relay, dataDir);
+    }
+
+    /** {@code sign-in = user}: a public client, no credential; the session file under the data directory. */
+    private static Optional<dev.oauthrelay.server.oauth.UpstreamAccount> userAccount(Section o, String name, Cloud cloud,
+                                                                                  Section relay, Path dataDir) {
+        String tenant = o.string("tenant-id", "the directory (tenant) id, a GUID", true);
+        String client = o.string("client-id", "the application (client) id of an app that allows public client flows",
+                true);
+        boolean ok = tenant != null && client != null;
+        for (String credential : java.util.List.of("client-secret", "client-secret-file", "certificate", "private-key",
+                "pkcs12", "pkcs12-password", "pkcs12-password-file")) {
+            if (o.has(credential)) {
+                o.problem(credential, "with sign-in = user the app is a public client and has no credential;"
+                        + " remove it (the user signs in with ./relay login)");
+                ok = false;
+            }
+        }
+        String authority = o.string("authority", "an https URL such as https://login.microsoftonline.com/<tenant>/", false);
+        String scope = o.string("scope", "a delegated scope such as https://outlook.office.com/SMTP.Send", false);
+        Path trust = RelayConfigBinder.path(o, "trusted-certificates", "a path to a PEM file of CA certificates", false);
+        dev.oauthrelay.server.oauth.SignInKey.Source key = signInKey(relay);
+        if (!ok || key == null || dataDir == null || (scope == null && o.has("scope"))) {
+            return null;
+        }
+        try {
+            return Optional.of(new dev.oauthrelay.server.oauth.UserAccount(name, tenant.strip(), client.strip(),
+                    authority == null ? cloud.authority(tenant.strip()) : authority.strip(),
+                    scope == null ? cloud.userSmtpScope() : scope.strip(), Optional.ofNullable(trust),
+                    dataDir.resolve("sign-in").resolve(name + ".token"), key));
+        } catch (IllegalArgumentException e) {
+            o.problem("authority", e.getMessage());
+            return null;
+        }
+    }
+
+    /** {@code relay.sign-in}: where the key that encrypts signed-in users' refresh tokens comes from. */
+    private static dev.oauthrelay.server.oauth.SignInKey.Source signInKey(Section relay) {
+        Section s = relay.section("sign-in");
+        if (s == null) {
+            return null;
+        }
+        Path file = RelayConfigBinder.path(s, "key-file", "a path to a file holding the base64 key", false);
+        String text = s.string("key", "the base64 key (set it from the environment: RELAY_SIGN_IN_KEY)", false, true);
+        if ((file == null) == (text == null)) {
+            s.problem("key-file", file == null
+                    ? "is missing: an upstream account with sign-in = user needs relay.sign-in.key-file (created by"
+                    + " ./relay login if missing) or relay.sign-in.key (RELAY_SIGN_IN_KEY)"
+                    : "set key-file or key, not both");
+            return null;
+        }
+        return new dev.oauthrelay.server.oauth.SignInKey.Source(Optional.ofNullable(file), Optional.ofNullable(text));
+    }
+
     static Optional<OAuthSettings> oauth(Section o, Cloud cloud) {
         String tenant = o.string("tenant-id", "the directory (tenant) id, a GUID", false);
         String client = o.string("client-id", "the application (client) id, a GUID", false);
@@ -160,7 +239,7 @@ final class DeliveryBinder {
     }
 
     /** The fields of an element of {@code relay.upstream-accounts}: a name, and those of {@code relay.oauth}. */
-    static final java.util.Set<String> UPSTREAM_ACCOUNT_KEYS = java.util.Set.of("name", "tenant-id", "client-id",
+    static final java.util.Set<String> UPSTREAM_ACCOUNT_KEYS = java.util.Set.of("name", "sign-in", "tenant-id", "client-id",
             "client-secret", "client-secret-file", "certificate", "private-key", "pkcs12", "pkcs12-password",
             "pkcs12-password-file", "authority", "scope", "trusted-certificates");
 
@@ -172,10 +251,18 @@ final class DeliveryBinder {
      * set) and {@code relay.upstream-accounts}, in configuration order; null if any is invalid (reported).
      */
     static java.util.Map<String, dev.oauthrelay.server.oauth.UpstreamAccount> upstreamAccounts(
-            Section relay, Optional<OAuthSettings> defaultAccount, Cloud cloud) {
+            Section relay, Cloud cloud, Path dataDir) {
         java.util.Map<String, dev.oauthrelay.server.oauth.UpstreamAccount> out = new java.util.LinkedHashMap<>();
         String defaultName = dev.oauthrelay.policy.Identity.DEFAULT_ACCOUNT;
-        defaultAccount.ifPresent(o -> out.put(defaultName, new dev.oauthrelay.server.oauth.AppAccount(defaultName, o)));
+        Section oauthSection = relay.section("oauth");
+        if (oauthSection != null) {
+            Optional<dev.oauthrelay.server.oauth.UpstreamAccount> defaultAccount =
+                    account(oauthSection, defaultName, cloud, relay, dataDir, false);
+            if (defaultAccount == null) {
+                return null; // reported
+            }
+            defaultAccount.ifPresent(a -> out.put(defaultName, a));
+        }
         java.util.List<Section> elements = relay.objectList("upstream-accounts", "an upstream account", UPSTREAM_ACCOUNT_KEYS);
         if (elements == null) {
             return relay.has("upstream-accounts") ? null : out;
@@ -197,12 +284,13 @@ final class DeliveryBinder {
             if (!hasTenantOrClient) {
                 a.problem("tenant-id", "is missing: an upstream account needs tenant-id and client-id");
             }
-            Optional<OAuthSettings> settings = hasTenantOrClient ? oauth(a, cloud) : Optional.empty();
-            if (name == null || settings.isEmpty()) {
+            Optional<dev.oauthrelay.server.oauth.UpstreamAccount> account = hasTenantOrClient
+                    ? account(a, name == null ? "?" : name, cloud, relay, dataDir, true) : Optional.empty();
+            if (name == null || account == null || account.isEmpty()) {
                 ok = false;
                 continue;
             }
-            out.put(name, new dev.oauthrelay.server.oauth.AppAccount(name, settings.get()));
+            out.put(name, account.get());
         }
         return ok ? out : null;
     }

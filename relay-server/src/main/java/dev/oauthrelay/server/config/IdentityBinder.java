@@ -45,9 +45,16 @@ final class IdentityBinder {
     /** Mailbox (lower case) -> its upstream account and where that was said: one account per mailbox. */
     private final Map<String, String[]> mailboxAccounts = new HashMap<>();
 
-    IdentityBinder(UpstreamChoice defaultUpstream, Set<String> upstreamAccounts) {
+    /** The accounts with sign-in = user: each sends as its signed-in user's mailbox only. */
+    private final Set<String> userAccounts;
+
+    /** User account -> the one mailbox its identities use, and where that was said. */
+    private final Map<String, String[]> userAccountMailboxes = new HashMap<>();
+
+    IdentityBinder(UpstreamChoice defaultUpstream, Set<String> upstreamAccounts, Set<String> userAccounts) {
         this.defaultUpstream = defaultUpstream;
         this.upstreamAccounts = upstreamAccounts;
+        this.userAccounts = userAccounts;
     }
 
     /** The shape `./relay hash-password` produces: bcrypt, versions 2a, 2b or 2y, 60 characters. */
@@ -165,6 +172,14 @@ final class IdentityBinder {
             s.problem("upstream-account", "the mailbox " + identity.mailbox() + " is sent as with the account \""
                     + previous[0] + "\" by " + previous[1] + "; a mailbox belongs to one account");
             return null;
+        }
+        if (userAccounts.contains(name)) {
+            String[] first = userAccountMailboxes.putIfAbsent(name, new String[] {identity.mailbox(), s.path()});
+            if (first != null && !first[0].equalsIgnoreCase(identity.mailbox())) {
+                s.problem("mailbox", "the upstream account \"" + name + "\" signs in as one user and sends as that"
+                        + " mailbox only, which " + first[1] + " says is " + first[0]);
+                return null;
+            }
         }
         return new Identity(identity.name(), identity.kind(), identity.mailbox(), identity.allowedSenders(),
                 identity.onMismatch(), identity.headerRepair(), identity.upstream(), name);

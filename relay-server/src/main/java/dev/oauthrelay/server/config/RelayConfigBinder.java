@@ -85,14 +85,14 @@ final class RelayConfigBinder {
         if (deliverySection != null && defaultUpstream == null && !deliverySection.has("upstream")) {
             deliverySection.problem("upstream", "is missing: expected " + DeliveryBinder.EXPECT_UPSTREAM);
         }
-        Section oauthSection = relay.section("oauth");
-        var oauth = oauthSection == null || cloud == null
-                ? java.util.Optional.<dev.oauthrelay.server.oauth.OAuthSettings>empty()
-                : DeliveryBinder.oauth(oauthSection, cloud);
-        var upstreamAccounts = cloud == null ? null : DeliveryBinder.upstreamAccounts(relay, oauth, cloud);
+        var upstreamAccounts = cloud == null ? null : DeliveryBinder.upstreamAccounts(relay, cloud, dataDir);
         IdentityBinder identities = new IdentityBinder(
                 defaultUpstream == null ? dev.oauthrelay.policy.UpstreamChoice.SMTP : defaultUpstream,
-                upstreamAccounts == null ? null : upstreamAccounts.keySet());
+                upstreamAccounts == null ? null : upstreamAccounts.keySet(),
+                upstreamAccounts == null ? java.util.Set.of() : upstreamAccounts.values().stream()
+                        .filter(a -> a instanceof dev.oauthrelay.server.oauth.UserAccount)
+                        .map(dev.oauthrelay.server.oauth.UpstreamAccount::name)
+                        .collect(java.util.stream.Collectors.toSet()));
         List<DeviceAccount> accounts = identities.accounts(relay);
         List<TrustedNetwork> networks = identities.trustedNetworks(relay);
         Section limitsSection = relay.section("limits");

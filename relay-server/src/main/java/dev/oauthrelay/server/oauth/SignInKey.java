@@ -78,6 +78,38 @@ public final class SignInKey {
         return fromFile(file);
     }
 
+    /**
+     * Where the key is configured: a file, or the text itself (from the environment). Loaded when
+     * first needed, so {@code relay login} can create the file and a relay without signed-in users
+     * never reads it.
+     */
+    public record Source(java.util.Optional<Path> file, java.util.Optional<String> text) {
+        public Source {
+            if (file.isPresent() == text.isPresent()) {
+                throw new IllegalArgumentException("exactly one of key-file and key");
+            }
+        }
+
+        public SignInKey load() {
+            return file.isPresent() ? fromFile(file.get()) : fromText(text.get(), "relay.sign-in.key");
+        }
+
+        /** As {@link #load()}, creating a missing key file first; says so through {@code created}. */
+        public SignInKey loadOrCreate(java.util.function.Consumer<Path> created) throws IOException {
+            if (file.isPresent() && !Files.exists(file.get())) {
+                SignInKey key = create(file.get());
+                created.accept(file.get());
+                return key;
+            }
+            return load();
+        }
+
+        @Override
+        public String toString() {
+            return file.map(f -> "key-file " + f).orElse("key (from the configuration)");
+        }
+    }
+
     SecretKey secretKey() {
         return key;
     }

@@ -1,23 +1,73 @@
 package dev.oauthrelay.server.oauth;
 
 import dev.oauthrelay.token.TokenSource;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 
-/** Where an upstream account's tokens come from, per scope. */
-public final class TokenSources {
+/**
+ * Where one upstream account's tokens come from, per scope: an MSAL4J confidential client per
+ * scope for an app account; for a user account, one {@link UserSession} shared by all scopes (its
+ * refresh token rotates on each use, so two sessions would spend each other's).
+ */
+public final class TokenSources implements AutoCloseable {
 
-    private TokenSources() {
+    private final UpstreamAccount account;
+    private final UserSession session;
+    private final List<AutoCloseable> opened = new ArrayList<>();
+
+    private TokenSources(UpstreamAccount account, UserSession session) {
+        this.account = account;
+        this.session = session;
+        if (session != null) {
+            opened.add(session);
+        }
+    }
+
+    /**
+     * @throws IllegalArgumentException if a credential, trust bundle or the sign-in key cannot be used
+     */
+    public static TokenSources of(UpstreamAccount account, Clock clock) {
+        return new TokenSources(account, account instanceof UserAccount user ? new UserSession(user, clock) : null);
     }
 
     /** For the account's SMTP scope. */
-    public static TokenSource smtp(UpstreamAccount account) {
-        return forScope(account, null);
+    public TokenSource smtp() {
+        if (account instanceof UserAccount user) {
+            return session.source(user.smtpScope());
+        }
+        return open(new MsalTokenSource(((AppAccount) account).settings()));
     }
 
-    /** For another resource, such as Microsoft Graph ({@code scope} null: the account's SMTP scope). */
-    public static TokenSource forScope(UpstreamAccount account, String scope) {
-        if (account instanceof AppAccount app) {
-            return new MsalTokenSource(scope == null ? app.settings() : app.settings().withScope(scope));
+    /**
+     * For Microsoft Graph, given the app-only Graph scope ({@code relay.graph.scope}); a user
+     * account asks for the delegated {@code Mail.Send} of the same resource.
+     */
+    public TokenSource graph(String appGraphScope) {
+        if (account instanceof UserAccount) {
+            return session.source(UserAccount.delegatedGraphScope(appGraphScope));
         }
-        throw new IllegalArgumentException("unknown kind of upstream account: " + account);
+        return open(new MsalTokenSource(((AppAccount) account).settings().withScope(appGraphScope)));
+    }
+
+    /** The signed-in user's session, for a user account. */
+    public java.util.Optional<UserSession> session() {
+        return java.util.Optional.ofNullable(session);
+    }
+
+    private TokenSource open(MsalTokenSource source) {
+        opened.add(source);
+        return source;
+    }
+
+    @Override
+    public void close() {
+        for (AutoCloseable c : opened) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                // closing a token source only stops its threads
+            }
+        }
     }
 }

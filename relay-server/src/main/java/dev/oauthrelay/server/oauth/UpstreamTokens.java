@@ -25,8 +25,12 @@ import java.util.concurrent.ScheduledExecutorService;
  */
 public final class UpstreamTokens implements AutoCloseable {
 
-    /** One account's caches; {@code graph} is empty when none of its identities uses Graph. */
-    public record Account(UpstreamAccount account, CachingTokenProvider smtp, Optional<CachingTokenProvider> graph) {}
+    /**
+     * One account's caches; {@code graph} is empty when none of its identities uses Graph;
+     * {@code session} is the signed-in user's, for an account with sign-in = user.
+     */
+    public record Account(UpstreamAccount account, CachingTokenProvider smtp, Optional<CachingTokenProvider> graph,
+                          Optional<UserSession> session) {}
 
     private final Map<String, Account> accounts;
     private final Map<String, String> mailboxAccounts;
@@ -61,12 +65,13 @@ public final class UpstreamTokens implements AutoCloseable {
                 fallbackName(accounts), sources);
         try {
             for (UpstreamAccount account : accounts.values()) {
-                CachingTokenProvider smtp = cache(TokenSources.smtp(account), sources, clock, timer, retryDelay, events);
+                TokenSources of = TokenSources.of(account, clock);
+                sources.add(of);
+                CachingTokenProvider smtp = cache(of.smtp(), clock, timer, retryDelay, events);
                 Optional<CachingTokenProvider> graph = graphAccounts.contains(account.name())
-                        ? Optional.of(cache(TokenSources.forScope(account, graphScope), sources, clock, timer,
-                                retryDelay, events))
+                        ? Optional.of(cache(of.graph(graphScope), clock, timer, retryDelay, events))
                         : Optional.empty();
-                out.put(account.name(), new Account(account, smtp, graph));
+                out.put(account.name(), new Account(account, smtp, graph, of.session()));
             }
         } catch (RuntimeException e) {
             tokens.close();
@@ -123,11 +128,8 @@ public final class UpstreamTokens implements AutoCloseable {
         }
     }
 
-    private static CachingTokenProvider cache(TokenSource source, List<AutoCloseable> sources, Clock clock,
+    private static CachingTokenProvider cache(TokenSource source, Clock clock,
                                               ScheduledExecutorService timer, Duration retryDelay, RelayEvents events) {
-        if (source instanceof AutoCloseable c) {
-            sources.add(c);
-        }
         CachingTokenProvider p = new CachingTokenProvider(source, clock, timer,
                 CachingTokenProvider.DEFAULT_REFRESH_MARGIN, retryDelay, events);
         p.start();

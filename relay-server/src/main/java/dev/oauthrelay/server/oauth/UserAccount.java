@@ -13,11 +13,12 @@ import java.util.Optional;
  * (no secret); tokens can only send as the signed-in user.
  *
  * @param smtpScope           e.g. {@code https://outlook.office.com/SMTP.Send}
- * @param graphScope          e.g. {@code https://graph.microsoft.com/Mail.Send}
  * @param trustedCertificates extra CA certificates for the authority (a private endpoint, the stand-in)
+ * @param tokenFile           where the session is stored, {@code <data-dir>/sign-in/<name>.token}
+ * @param key                 the key it is encrypted with ({@code relay.sign-in})
  */
 public record UserAccount(String name, String tenantId, String clientId, String authority, String smtpScope,
-                          String graphScope, Optional<Path> trustedCertificates, Path tokenFile, SignInKey key)
+                          Optional<Path> trustedCertificates, Path tokenFile, SignInKey.Source key)
         implements UpstreamAccount {
 
     public UserAccount {
@@ -25,7 +26,6 @@ public record UserAccount(String name, String tenantId, String clientId, String 
         Objects.requireNonNull(tenantId, "tenantId");
         Objects.requireNonNull(clientId, "clientId");
         Objects.requireNonNull(smtpScope, "smtpScope");
-        Objects.requireNonNull(graphScope, "graphScope");
         Objects.requireNonNull(tokenFile, "tokenFile");
         Objects.requireNonNull(key, "key");
         trustedCertificates = trustedCertificates == null ? Optional.empty() : trustedCertificates;
@@ -36,9 +36,18 @@ public record UserAccount(String name, String tenantId, String clientId, String 
         }
     }
 
-    /** The store of the signed-in session. */
-    public TokenStore store() {
-        return new TokenStore(tokenFile, key, name, tenantId, clientId);
+    /** The store of the signed-in session, with the key loaded. */
+    public TokenStore store(SignInKey loadedKey) {
+        return new TokenStore(tokenFile, loadedKey, name, tenantId, clientId);
+    }
+
+    /**
+     * The delegated scope for Graph's sendMail beside an app-only Graph scope
+     * ({@code https://graph.microsoft.com/.default} becomes {@code .../Mail.Send}).
+     */
+    public static String delegatedGraphScope(String appGraphScope) {
+        return appGraphScope.endsWith("/.default")
+                ? appGraphScope.substring(0, appGraphScope.length() - ".default".length()) + "Mail.Send" : appGraphScope;
     }
 
     @Override

@@ -48,7 +48,9 @@ public final class UserSession implements AutoCloseable {
     private static final int READ_TIMEOUT_MILLIS = 20_000;
 
     private final UserAccount account;
-    private final TokenStore store;
+    /** Replaced once, when the key file that was missing at start appears. Guarded by lock. */
+    private TokenStore store;
+    private boolean keyMissing;
     private final Clock clock;
     private final ExecutorService executor;
     private final PublicClientApplication app;
@@ -64,9 +66,34 @@ public final class UserSession implements AutoCloseable {
     /** A sign-in is under way: cache changes wait in pendingCache. Guarded by lock. */
     private boolean signingIn;
 
+    /**
+     * @throws IllegalArgumentException if the sign-in key cannot be loaded (the message names the file
+     *     and what is wrong, never the key)
+     */
     public UserSession(UserAccount account, Clock clock) {
+        this(account, keyOrPlaceholder(account), clock);
+        this.keyMissing = account.key().file().filter(f -> !java.nio.file.Files.exists(f)).isPresent();
+    }
+
+    /**
+     * The configured key; while its file does not exist yet (nobody has run {@code relay login}),
+     * a random one that decrypts nothing, so the account reports "not signed in" instead of
+     * keeping the relay from starting.
+     */
+    private static SignInKey keyOrPlaceholder(UserAccount account) {
+        java.util.Optional<java.nio.file.Path> file = account.key().file();
+        if (file.isPresent() && !java.nio.file.Files.exists(file.get())) {
+            byte[] random = new byte[32];
+            new java.security.SecureRandom().nextBytes(random);
+            return SignInKey.fromText(java.util.Base64.getEncoder().encodeToString(random),
+                    file.get() + " (missing: ./relay login creates it)");
+        }
+        return account.key().load();
+    }
+
+    public UserSession(UserAccount account, SignInKey key, Clock clock) {
         this.account = account;
-        this.store = account.store();
+        this.store = account.store(key);
         this.clock = clock;
         this.errors = MsalErrors.redacting(List.of(), account.authority() + "oauth2/v2.0/token");
         this.executor = Executors.newSingleThreadExecutor(r -> {
@@ -199,6 +226,16 @@ public final class UserSession implements AutoCloseable {
 
     /** Reads the store if {@code relay login} (or another relay process) replaced it. Caller holds lock. */
     private void reloadIfChanged() {
+        if (keyMissing && java.nio.file.Files.exists(account.key().file().orElseThrow())) {
+            // relay login created the key while the relay ran.
+            try {
+                store = account.store(account.key().load());
+                keyMissing = false;
+            } catch (IllegalArgumentException e) {
+                storeProblem = new IOException(e.getMessage());
+                return;
+            }
+        }
         Optional<FileTime> modified = store.modified();
         if (session != null && modified.equals(loadedModified)) {
             return;

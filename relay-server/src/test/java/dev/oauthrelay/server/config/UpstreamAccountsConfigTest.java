@@ -106,4 +106,30 @@ class UpstreamAccountsConfigTest {
                 .hasMessageContaining("relay.upstream-accounts[3].tenant")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("s3cr3t-value"));
     }
+
+    @Test
+    void aUserSignInAccountIsAPublicClientWithAKeyAndOneMailbox() throws Exception {
+        String user = "{ name = scans, sign-in = user, tenant-id = \"" + TENANT2 + "\", client-id = p }";
+        RelayConfig c = parse("data-dir = /var/lib/relay\nsign-in.key-file = /etc/relay/sign-in.key\n"
+                + "upstream-accounts = [ " + user + " ]\n"
+                + "trusted-networks = [ " + network("10.0.0.1", "scan@fabrikam.example", "scans") + " ]");
+        var account = (dev.oauthrelay.server.oauth.UserAccount) c.upstreamAccounts().get("scans");
+        assertThat(account.smtpScope()).isEqualTo("https://outlook.office.com/SMTP.Send");
+        assertThat(account.authority()).isEqualTo("https://login.microsoftonline.com/" + TENANT2 + "/");
+        assertThat(account.tokenFile()).isEqualTo(java.nio.file.Path.of("/var/lib/relay/sign-in/scans.token"));
+        assertThat(account.key().file()).contains(java.nio.file.Path.of("/etc/relay/sign-in.key"));
+
+        assertThatThrownBy(() -> parse("upstream-accounts = [ { name = scans, sign-in = user, tenant-id = \""
+                + TENANT2 + "\", client-id = p, client-secret = \"s3cr3t-value\" } ]"))
+                .hasMessageContaining("relay.upstream-accounts[0].client-secret: with sign-in = user the app is a public client")
+                .hasMessageContaining("relay.sign-in.key-file: is missing")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("s3cr3t-value"));
+        assertThatThrownBy(() -> parse("sign-in.key-file = /k\nupstream-accounts = [ " + user + " ]\n"
+                + "trusted-networks = [ " + network("10.0.0.1", "a@fabrikam.example", "scans") + ", "
+                + network("10.0.0.2", "b@fabrikam.example", "scans") + " ]"))
+                .hasMessageContaining("relay.trusted-networks[1].mailbox: the upstream account \"scans\" signs in as"
+                        + " one user and sends as that mailbox only, which relay.trusted-networks[0] says is a@fabrikam.example");
+        assertThatThrownBy(() -> parse("oauth.sign-in = robot"))
+                .hasMessageContaining("relay.oauth.sign-in");
+    }
 }

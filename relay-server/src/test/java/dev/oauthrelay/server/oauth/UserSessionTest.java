@@ -41,7 +41,7 @@ class UserSessionTest {
     Path dir;
 
     StandInTokenEndpoint entra;
-    SignInKey key;
+    SignInKey.Source key;
 
     @BeforeEach
     void start() throws Exception {
@@ -49,7 +49,8 @@ class UserSessionTest {
         entra.registerPublicClient(CLIENT);
         entra.addUser(USER);
         entra.grantDelegatedScope(SCOPE);
-        key = SignInKey.create(dir.resolve("keys/sign-in.key"));
+        SignInKey.create(dir.resolve("keys/sign-in.key"));
+        key = new SignInKey.Source(Optional.of(dir.resolve("keys/sign-in.key")), Optional.empty());
     }
 
     @AfterEach
@@ -58,7 +59,7 @@ class UserSessionTest {
     }
 
     UserAccount account(String name) {
-        return new UserAccount(name, entra.tenantId(), CLIENT, entra.authority(), SCOPE, "https://localhost/Mail.Send",
+        return new UserAccount(name, entra.tenantId(), CLIENT, entra.authority(), SCOPE,
                 Optional.of(entra.certificatePath()), dir.resolve("sign-in/" + name + ".token"), key);
     }
 

@@ -56,7 +56,7 @@ public final class StandIns implements AutoCloseable {
                     .mailbox(PRINTER, PRINTER_SEND_AS)
                     .mailbox(SCANNER)
                     .mailbox(NOTICES)
-                    .tokenValidator(t -> entra.isValidFor(t, StandInTokenEndpoint.DEFAULT_SCOPE))
+                    .tokenValidator((mailbox, token) -> entra.acceptsForSmtp(mailbox, token))
                     .start();
             StandInGraph graph = StandInGraph.start(dir.resolve("graph"), GRAPH_SCOPE, entra::rolesFor,
                     Map.of(PRINTER, Set.of(PRINTER_SEND_AS), SCANNER, Set.of(), NOTICES, Set.of()));

@@ -7,7 +7,11 @@ import dev.oauthrelay.policy.TrustedNetwork;
 import dev.oauthrelay.policy.UpstreamChoice;
 import dev.oauthrelay.server.config.RelayConfig;
 import dev.oauthrelay.server.oauth.MsalTokenSource;
-import dev.oauthrelay.server.oauth.OAuthSettings;
+import dev.oauthrelay.server.oauth.AppAccount;
+import dev.oauthrelay.server.oauth.TokenSources;
+import dev.oauthrelay.server.oauth.UpstreamAccount;
+import dev.oauthrelay.server.oauth.UserAccount;
+import dev.oauthrelay.token.TokenSource;
 import dev.oauthrelay.server.oauth.TokenClaims;
 import dev.oauthrelay.server.upstream.LoginCheck;
 import dev.oauthrelay.server.upstream.SmtpUpstream;
@@ -59,45 +63,60 @@ final class CheckCommand implements Callable<Integer> {
         RelayConfig relay = loaded.get();
         report.ok("configuration", config + " is valid (" + relay.listeners().size() + " listener(s), "
                 + relay.accounts().size() + " account(s), " + relay.trustedNetworks().size() + " trusted network(s))");
-        if (relay.oauth().isEmpty()) {
+        if (!relay.delivers()) {
             report.fail("token", "relay.oauth.tenant-id and client-id are not set", "no app registration is configured",
                     "set relay.oauth.tenant-id, client-id and a credential (see config/relay.conf)");
             return 1;
         }
-        OAuthSettings oauth = relay.oauth().get();
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "check-timer");
             t.setDaemon(true);
             return t;
         });
-        Map<String, Set<UpstreamChoice>> routes = routes(relay);
-        Set<String> viaSmtp = mailboxesWhere(routes, c -> c != UpstreamChoice.GRAPH);
-        Set<String> viaGraph = mailboxesWhere(routes, UpstreamChoice::usesGraph);
-        // Without any mailbox (no identity, no notices) the default upstream's token is still checked.
-        UpstreamChoice fallback = relay.delivery().defaultUpstream();
         try {
-            if (!viaSmtp.isEmpty() || (routes.isEmpty() && fallback != UpstreamChoice.GRAPH)) {
-                checkSmtp(report, relay, oauth, timer, viaSmtp, mailboxesWhere(routes, c -> c == UpstreamChoice.SMTP_THEN_GRAPH));
+            boolean several = relay.upstreamAccounts().size() > 1;
+            for (UpstreamAccount account : relay.upstreamAccounts().values()) {
+                if (several || account instanceof UserAccount) {
+                    report.note("upstream account", account.describe());
+                }
+                checkAccount(report, relay, account, timer);
             }
-            if (!viaGraph.isEmpty() || (routes.isEmpty() && fallback.usesGraph())) {
-                GraphCheck.run(report, relay, oauth, timer, viaGraph);
-            }
-        } catch (IllegalArgumentException e) {
-            report.fail("credential", e.getMessage(), "the certificate or key cannot be used",
-                    "check relay.oauth.certificate / private-key / pkcs12 and the password");
         } finally {
             timer.shutdownNow();
         }
         return report.allPassed() ? 0 : 1;
     }
 
+    /** The tokens of one upstream account, and the logins of the mailboxes that use it. */
+    private static void checkAccount(CheckReport report, RelayConfig relay, UpstreamAccount account,
+                                     ScheduledExecutorService timer) throws InterruptedException {
+        Map<String, Set<UpstreamChoice>> routes = routes(relay, account.name());
+        Set<String> viaSmtp = mailboxesWhere(routes, c -> c != UpstreamChoice.GRAPH);
+        Set<String> viaGraph = mailboxesWhere(routes, UpstreamChoice::usesGraph);
+        // Without any mailbox (no identity, no notices) the default upstream's token is still checked.
+        UpstreamChoice fallback = relay.delivery().defaultUpstream();
+        try (TokenSources sources = TokenSources.of(account, Clock.systemUTC())) {
+            if (!viaSmtp.isEmpty() || (routes.isEmpty() && fallback != UpstreamChoice.GRAPH)) {
+                checkSmtp(report, relay, account, sources, timer, viaSmtp,
+                        mailboxesWhere(routes, c -> c == UpstreamChoice.SMTP_THEN_GRAPH));
+            }
+            if (!viaGraph.isEmpty() || (routes.isEmpty() && fallback.usesGraph())) {
+                GraphCheck.run(report, relay, account, sources, timer, viaGraph);
+            }
+        } catch (IllegalArgumentException e) {
+            report.fail("credential", e.getMessage(), "the credential or key of upstream account " + account.name()
+                    + " cannot be used", account instanceof UserAccount
+                    ? "check relay.sign-in (key-file or key)"
+                    : "check relay.oauth.certificate / private-key / pkcs12 and the password");
+        }
+    }
+
     /** The SMTP token and the login of each mailbox that goes over SMTP. */
-    private static void checkSmtp(CheckReport report, RelayConfig relay, OAuthSettings oauth,
+    private static void checkSmtp(CheckReport report, RelayConfig relay, UpstreamAccount account, TokenSources sources,
                                   ScheduledExecutorService timer, Set<String> mailboxes, Set<String> graphFallback)
             throws InterruptedException {
-        try (MsalTokenSource source = new MsalTokenSource(oauth);
-             CachingTokenProvider tokens = tokens(source, timer)) {
-            if (!checkToken(report, oauth, tokens)) {
+        try (CachingTokenProvider tokens = tokens(sources.smtp(), timer)) {
+            if (!checkToken(report, account, tokens, mailboxes)) {
                 return;
             }
             try (SmtpUpstream upstream = new SmtpUpstream(relay.upstream(), tokens)) {
@@ -109,7 +128,7 @@ final class CheckCommand implements Callable<Integer> {
     }
 
     /** The token cache relay check and send-test use: no background refresh, 15 s between retries. */
-    static CachingTokenProvider tokens(MsalTokenSource source, ScheduledExecutorService timer) {
+    static CachingTokenProvider tokens(TokenSource source, ScheduledExecutorService timer) {
         return new CachingTokenProvider(source, Clock.systemUTC(), timer, CachingTokenProvider.DEFAULT_REFRESH_MARGIN,
                 Duration.ofSeconds(15));
     }
@@ -118,30 +137,61 @@ final class CheckCommand implements Callable<Integer> {
      * A token from {@code tokens} described under {@code step} (app, tenant, roles, expiry; never
      * the token), or empty after reporting why Entra ID issued none (an AADSTS error, explained).
      */
-    static Optional<TokenClaims> acquire(CheckReport report, String step, OAuthSettings oauth, CachingTokenProvider tokens)
-            throws InterruptedException {
+    static Optional<TokenClaims> acquire(CheckReport report, String step, UpstreamAccount account,
+                                         CachingTokenProvider tokens) throws InterruptedException {
         AccessToken token;
         try {
             token = tokens.currentToken().get(STEP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
             String message = e.getCause() != null ? e.getCause().getMessage() : "no answer within " + STEP_TIMEOUT;
-            report.fail(step, message, "Entra ID did not issue a token to " + oauth.clientId(),
-                    "check relay.oauth.tenant-id, client-id and the credential (" + oauth.credentialKind() + ")");
+            if (account instanceof UserAccount) {
+                report.fail(step, message, "Entra ID did not issue a token for the signed-in user of " + account.name(),
+                        "sign in (again): ./relay login --account " + account.name());
+            } else {
+                report.fail(step, message, "Entra ID did not issue a token to " + account.clientId(),
+                        "check the tenant-id, client-id and the credential (" + credentialKind(account) + ")"
+                                + " of upstream account " + account.name());
+            }
             return Optional.empty();
         }
         TokenClaims claims = TokenClaims.parse(token);
-        report.ok(step, "issued to app " + claims.appId() + " in tenant " + claims.tenantId() + ", roles "
-                + claims.roles() + ", expires " + claims.expiresOn() + " (" + oauth.credentialKind() + ")");
+        report.ok(step, claims.delegated()
+                ? "issued to app " + claims.appId() + " in tenant " + claims.tenantId() + " for user " + claims.user()
+                        + ", delegated " + claims.scopes() + ", expires " + claims.expiresOn()
+                : "issued to app " + claims.appId() + " in tenant " + claims.tenantId() + ", roles " + claims.roles()
+                        + ", expires " + claims.expiresOn() + " (" + credentialKind(account) + ")");
         return Optional.of(claims);
     }
 
-    private static boolean checkToken(CheckReport report, OAuthSettings oauth, CachingTokenProvider tokens)
-            throws InterruptedException {
-        Optional<TokenClaims> acquired = acquire(report, "token", oauth, tokens);
+    private static String credentialKind(UpstreamAccount account) {
+        return account instanceof AppAccount app ? app.settings().credentialKind() : "signed-in user";
+    }
+
+    private static boolean checkToken(CheckReport report, UpstreamAccount account, CachingTokenProvider tokens,
+                                      Set<String> mailboxes) throws InterruptedException {
+        Optional<TokenClaims> acquired = acquire(report, "token", account, tokens);
         if (acquired.isEmpty()) {
             return false;
         }
         TokenClaims claims = acquired.get();
+        if (claims.delegated()) {
+            if (!claims.hasScope(TokenClaims.SMTP_SEND_SCOPE)) {
+                report.fail("token", "the user's token has no " + TokenClaims.SMTP_SEND_SCOPE + " permission",
+                        "the app lacks the delegated SMTP.Send permission, or it was not consented",
+                        "in the app registration: API permissions > Office 365 Exchange Online > Delegated >"
+                                + " SMTP.Send; grant consent, then ./relay login --account " + account.name());
+                return false;
+            }
+            for (String mailbox : mailboxes) {
+                if (!mailbox.equalsIgnoreCase(claims.user())) {
+                    report.fail("token", "signed in as " + claims.user() + ", but " + mailbox + " is sent as",
+                            "a delegated token authenticates as the signed-in user only",
+                            "./relay login --account " + account.name() + " as " + mailbox);
+                    return false;
+                }
+            }
+            return true;
+        }
         if (!claims.appId().isEmpty() && !claims.hasRole(TokenClaims.SEND_AS_APP_ROLE)) {
             report.fail("token", "the token has no " + TokenClaims.SEND_AS_APP_ROLE + " role",
                     "the app lacks the SMTP.SendAsApp application permission, or admin consent was not granted",
@@ -192,14 +242,26 @@ final class CheckCommand implements Callable<Integer> {
      * Every mailbox the relay may send as (accounts, trusted networks, the notification mailbox)
      * with the upstreams its identities choose; failure notices take the default upstream.
      */
-    static Map<String, Set<UpstreamChoice>> routes(RelayConfig relay) {
+    static Map<String, Set<UpstreamChoice>> routes(RelayConfig relay, String upstreamAccount) {
         Map<String, Set<UpstreamChoice>> out = new LinkedHashMap<>();
         Stream.concat(relay.accounts().stream().map(DeviceAccount::identity),
                         relay.trustedNetworks().stream().map(TrustedNetwork::identity))
+                .filter(i -> i.upstreamAccount().equals(upstreamAccount))
                 .forEach(i -> out.computeIfAbsent(i.mailbox(), m -> EnumSet.noneOf(UpstreamChoice.class)).add(i.upstream()));
-        relay.delivery().notifyMailbox().ifPresent(m -> out.computeIfAbsent(m, k -> EnumSet.noneOf(UpstreamChoice.class))
-                .add(relay.delivery().defaultUpstream()));
+        // Failure notices go as their mailbox's identity's account, else as the fallback account.
+        String fallback = relay.upstreamAccounts().containsKey(dev.oauthrelay.policy.Identity.DEFAULT_ACCOUNT)
+                ? dev.oauthrelay.policy.Identity.DEFAULT_ACCOUNT : relay.upstreamAccounts().keySet().iterator().next();
+        relay.delivery().notifyMailbox()
+                .filter(m -> upstreamAccount.equals(fallback) && !mailboxUsed(relay, m))
+                .ifPresent(m -> out.computeIfAbsent(m, k -> EnumSet.noneOf(UpstreamChoice.class))
+                        .add(relay.delivery().defaultUpstream()));
         return out;
+    }
+
+    private static boolean mailboxUsed(RelayConfig relay, String mailbox) {
+        return Stream.concat(relay.accounts().stream().map(DeviceAccount::identity),
+                relay.trustedNetworks().stream().map(TrustedNetwork::identity))
+                .anyMatch(i -> i.mailbox().equalsIgnoreCase(mailbox));
     }
 
     private static Set<String> mailboxesWhere(Map<String, Set<UpstreamChoice>> routes, Predicate<UpstreamChoice> choice) {

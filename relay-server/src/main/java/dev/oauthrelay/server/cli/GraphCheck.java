@@ -6,8 +6,8 @@ import dev.oauthrelay.server.config.RelayConfig;
 import dev.oauthrelay.server.graph.GraphSettings;
 import dev.oauthrelay.server.graph.GraphUpstream;
 import dev.oauthrelay.server.graph.UserLookup;
-import dev.oauthrelay.server.oauth.MsalTokenSource;
-import dev.oauthrelay.server.oauth.OAuthSettings;
+import dev.oauthrelay.server.oauth.TokenSources;
+import dev.oauthrelay.server.oauth.UpstreamAccount;
 import dev.oauthrelay.server.oauth.TokenClaims;
 import dev.oauthrelay.token.CachingTokenProvider;
 import java.time.Clock;
@@ -40,12 +40,11 @@ final class GraphCheck {
     private GraphCheck() {
     }
 
-    static void run(CheckReport report, RelayConfig relay, OAuthSettings oauth, ScheduledExecutorService timer,
-                    Set<String> mailboxes) throws InterruptedException {
+    static void run(CheckReport report, RelayConfig relay, UpstreamAccount account, TokenSources sources,
+                    ScheduledExecutorService timer, Set<String> mailboxes) throws InterruptedException {
         GraphSettings graph = relay.graph();
-        try (MsalTokenSource source = new MsalTokenSource(oauth.withScope(graph.scope()));
-             CachingTokenProvider tokens = CheckCommand.tokens(source, timer)) {
-            Optional<TokenClaims> claims = CheckCommand.acquire(report, "graph token", oauth, tokens);
+        try (CachingTokenProvider tokens = CheckCommand.tokens(sources.graph(graph.scope()), timer)) {
+            Optional<TokenClaims> claims = CheckCommand.acquire(report, "graph token", account, tokens);
             if (claims.isEmpty() || !rolesSuffice(report, graph, claims.get())) {
                 return;
             }
@@ -63,6 +62,15 @@ final class GraphCheck {
     private static boolean rolesSuffice(CheckReport report, GraphSettings graph, TokenClaims claims) {
         if (claims.appId().isEmpty()) {
             return true; // not a JWT: nothing to read, Graph will say
+        }
+        if (claims.delegated()) {
+            if (!claims.hasScope("Mail.Send")) {
+                report.fail("graph token", "the user's token for Graph has no Mail.Send permission, so Graph answers"
+                        + " sendMail with 403 ErrorAccessDenied", "the app lacks the delegated Mail.Send permission",
+                        "add Microsoft Graph > Delegated permissions > Mail.Send and grant admin consent");
+                return false;
+            }
+            return true;
         }
         if (!claims.hasRole("Mail.Send")) {
             // The words Graph answers sendMail with, so the one translator explains them as it would in the log.

@@ -12,8 +12,7 @@ import dev.oauthrelay.policy.TrustedNetwork;
 import dev.oauthrelay.policy.UpstreamChoice;
 import dev.oauthrelay.server.config.RelayConfig;
 import dev.oauthrelay.server.graph.GraphUpstream;
-import dev.oauthrelay.server.oauth.MsalTokenSource;
-import dev.oauthrelay.server.oauth.OAuthSettings;
+import dev.oauthrelay.server.oauth.TokenSources;
 import dev.oauthrelay.server.upstream.SmtpUpstream;
 import dev.oauthrelay.token.CachingTokenProvider;
 import java.io.ByteArrayInputStream;
@@ -72,7 +71,7 @@ final class SendTestCommand implements Callable<Integer> {
             return 1;
         }
         RelayConfig relay = loaded.get();
-        if (relay.oauth().isEmpty()) {
+        if (!relay.delivers()) {
             report.fail("send", "relay.oauth is not configured", "no app registration", "set relay.oauth (see config/relay.conf)");
             return 1;
         }
@@ -80,11 +79,16 @@ final class SendTestCommand implements Callable<Integer> {
         String as = mailbox != null ? mailbox : identity.map(Identity::mailbox).orElse(from);
         UpstreamChoice choice = identity.map(Identity::upstream).orElse(relay.delivery().defaultUpstream());
         boolean graph = via != null ? via == Via.graph : choice == UpstreamChoice.GRAPH;
-        OAuthSettings oauth = graph ? relay.oauth().get().withScope(relay.graph().scope()) : relay.oauth().get();
+        // The identity's upstream account; without an identity, the account failure notices use.
+        String accountName = identity.map(Identity::upstreamAccount)
+                .filter(relay.upstreamAccounts()::containsKey)
+                .orElse(relay.upstreamAccounts().containsKey(Identity.DEFAULT_ACCOUNT) ? Identity.DEFAULT_ACCOUNT
+                        : relay.upstreamAccounts().keySet().iterator().next());
         byte[] message = message(relay.hostname(), graph ? "Microsoft Graph" : "Exchange Online SMTP");
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
-        try (MsalTokenSource source = new MsalTokenSource(oauth);
-             CachingTokenProvider tokens = CheckCommand.tokens(source, timer);
+        try (TokenSources sources = TokenSources.of(relay.upstreamAccounts().get(accountName), Clock.systemUTC());
+             CachingTokenProvider tokens = CheckCommand.tokens(graph ? sources.graph(relay.graph().scope())
+                     : sources.smtp(), timer);
              Upstream upstream = graph ? new GraphUpstream(relay.graph(), tokens, Clock.systemUTC())
                      : new SmtpUpstream(relay.upstream(), tokens)) {
             Submission submission = new Submission(as, from, List.of("BODY=8BITMIME"), List.of(to), message.length,

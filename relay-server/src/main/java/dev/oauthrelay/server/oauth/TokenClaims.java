@@ -17,13 +17,32 @@ import java.util.Map;
  *
  * @param appId    the {@code appid} (v1 tokens) or {@code azp} (v2) claim; empty if unknown
  * @param tenantId the {@code tid} claim; empty if unknown
+ * @param scopes   delegated permissions ({@code scp}) of a user's token; empty for an app token
+ * @param user     the user a delegated token is for ({@code upn}, else {@code preferred_username}); empty for an app token
  */
-public record TokenClaims(String appId, String tenantId, List<String> roles, Instant expiresOn) {
+public record TokenClaims(String appId, String tenantId, List<String> roles, Instant expiresOn, List<String> scopes,
+                          String user) {
 
     public static final String SEND_AS_APP_ROLE = "SMTP.SendAsApp";
+    /** The delegated permission a user's token needs for SMTP AUTH. */
+    public static final String SMTP_SEND_SCOPE = "SMTP.Send";
 
     public TokenClaims {
         roles = List.copyOf(roles);
+        scopes = List.copyOf(scopes);
+    }
+
+    public TokenClaims(String appId, String tenantId, List<String> roles, Instant expiresOn) {
+        this(appId, tenantId, roles, expiresOn, List.of(), "");
+    }
+
+    /** A user's (delegated) token rather than the app's own. */
+    public boolean delegated() {
+        return !user.isEmpty() || !scopes.isEmpty();
+    }
+
+    public boolean hasScope(String scope) {
+        return scopes.contains(scope);
     }
 
     /**
@@ -41,7 +60,13 @@ public record TokenClaims(String appId, String tenantId, List<String> roles, Ins
         List<String> roles = claims.get("roles") instanceof List<?> list
                 ? list.stream().map(String::valueOf).toList()
                 : List.of();
-        return new TokenClaims(appId, text(claims.get("tid")), roles, expiresOn);
+        List<String> scopes = text(claims.get("scp")).isBlank() ? List.of()
+                : List.of(text(claims.get("scp")).trim().split("\\s+"));
+        String user = text(claims.get("upn"));
+        if (user.isEmpty()) {
+            user = text(claims.get("preferred_username"));
+        }
+        return new TokenClaims(appId, text(claims.get("tid")), roles, expiresOn, scopes, user);
     }
 
     public boolean hasRole(String role) {

@@ -203,4 +203,43 @@ class CheckCommandTest {
                 "Test-ApplicationAccessPolicy -Identity <mailbox>").doesNotContain("eyJ");
         assertThat(standIns.graph().messages()).isEmpty();
     }
+
+    @Test
+    void aUserSignInAccountIsCheckedAsItsSignedInUser() throws Exception {
+        var entra = standIns.entra();
+        String publicClient = "00000000-0000-0000-0000-0000000de1e9";
+        entra.registerPublicClient(publicClient);
+        entra.addUser(StandIns.SCANNER);
+        entra.grantDelegatedScope(dev.oauthrelay.server.standin.StandInTokenEndpoint.DELEGATED_SMTP_SCOPE);
+        String accounts = standIns.hocon() + """
+                sign-in.key-file = "%s"
+                upstream-accounts = [ { name = scans, sign-in = user, tenant-id = "%s", client-id = "%s",
+                                        authority = "%s", trusted-certificates = "%s" } ]
+                trusted-networks = [ { cidr = "10.9.9.9", mailbox = "%s", upstream-account = scans } ]
+                """.formatted(dir.resolve("keys/sign-in.key"), entra.tenantId(), publicClient, entra.authority(),
+                entra.certificatePath(), StandIns.SCANNER);
+        Path config = config(StandIns.PRINTER, accounts);
+
+        CliRun before = run("check", "--config", config.toString());
+        assertThat(before.exitCode()).isEqualTo(1);
+        assertThat(before.output()).contains("[note] upstream account: account scans: ", "[FAIL] token",
+                "not signed in: run ./relay login --account scans", "sign in (again): ./relay login --account scans")
+                .contains("[ ok ] mailbox " + StandIns.PRINTER); // the default account is checked all the same
+
+        var user = (dev.oauthrelay.server.oauth.UserAccount) dev.oauthrelay.server.config.ConfigLoader
+                .load(java.util.Optional.of(config)).upstreamAccounts().get("scans");
+        try (var session = new dev.oauthrelay.server.oauth.UserSession(user,
+                user.key().loadOrCreate(f -> { }), java.time.Clock.systemUTC())) {
+            session.login(user.smtpScope(), code -> entra.approveDeviceCode(code.userCode(), StandIns.SCANNER))
+                    .get(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
+
+        CliRun after = run("check", "--config", config.toString());
+        assertThat(after.exitCode()).as(after.output()).isZero();
+        assertThat(after.output())
+                .contains("[ ok ] token: issued to app " + publicClient + " in tenant " + entra.tenantId()
+                        + " for user " + StandIns.SCANNER + ", delegated [SMTP.Send]")
+                .contains("[ ok ] mailbox " + StandIns.SCANNER)
+                .doesNotContain("eyJ");
+    }
 }

@@ -71,16 +71,24 @@ public record CredentialStatus(CredentialExpiry expiry, CredentialState state, I
      * account fabrikam expires on 2027-01-15 (in 12 days): create a new client secret in ...".
      */
     public String sentence() {
+        return state == CredentialState.OK ? statement() : statement() + ": " + advice();
+    }
+
+    /** The sentence without the advice: "the client secret of upstream account fabrikam expires on 2027-01-15 (in 12 days)". */
+    public String statement() {
         String subject = "the " + kind().words() + " of upstream account " + account();
         return switch (state) {
-            case OK -> subject + " expires on " + date() + " (" + relative() + ")";
-            case EXPIRING -> subject + " expires on " + date() + " (" + relative() + "): " + fix();
+            case OK, EXPIRING -> subject + " expires on " + date() + " (" + relative() + ")";
             case EXPIRED -> subject + (expiry.expiresAt().isPresent() && !expiry.expired()
                     ? " expired on " + date() + " (" + relative() + ")"
-                    : " has expired (" + expiry.learntFrom() + ")") + ": " + fix();
-            case UNKNOWN -> "the expiry of the " + kind().words() + " of upstream account " + account()
-                    + " is unknown: " + kind().howToKnow(expiry.configKey());
+                    : " has expired (" + expiry.learntFrom() + ")");
+            case UNKNOWN -> "the expiry of the " + kind().words() + " of upstream account " + account() + " is unknown";
         };
+    }
+
+    /** What to do now: replace it ({@link #fix()}), or, when its expiry is unknown, how to make it known. */
+    public String advice() {
+        return state == CredentialState.UNKNOWN ? kind().howToKnow(expiry.configKey()) : fix();
     }
 
     /** A short line for a summary: "client secret of default expires 2027-06-01". */
@@ -114,7 +122,7 @@ public record CredentialStatus(CredentialExpiry expiry, CredentialState state, I
 
     private static String amount(Duration d) {
         if (d.toDays() >= 1) {
-            return plural(d.toDays(), "day");
+            return plural(d.plusHours(12).toDays(), "day"); // the nearest day: 4 days 23 hours is "5 days"
         }
         if (d.toHours() >= 1) {
             return plural(d.toHours(), "hour");

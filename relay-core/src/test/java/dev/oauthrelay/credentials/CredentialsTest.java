@@ -31,7 +31,7 @@ class CredentialsTest {
 
         assertThat(s.state()).isEqualTo(CredentialState.EXPIRING);
         assertThat(s.sentence()).isEqualTo("the client secret of upstream account fabrikam expires on 2027-01-15"
-                + " (in 11 days): create a new client secret in Entra ID > App registrations > (the app) > Certificates"
+                + " (in 12 days): create a new client secret in Entra ID > App registrations > (the app) > Certificates"
                 + " & secrets, put its value into relay.upstream-accounts[0].client-secret (or the file"
                 + " relay.upstream-accounts[0].client-secret-file names) and its expiry date into"
                 + " relay.upstream-accounts[0].client-secret-expires, and restart the relay");
@@ -44,7 +44,7 @@ class CredentialsTest {
         CredentialStatus s = judge(secretOn("2027-06-01T00:00:00Z"));
 
         assertThat(s.state()).isEqualTo(CredentialState.OK);
-        assertThat(s.sentence()).isEqualTo("the client secret of upstream account fabrikam expires on 2027-06-01 (in 148 days)");
+        assertThat(s.sentence()).isEqualTo("the client secret of upstream account fabrikam expires on 2027-06-01 (in 149 days)");
         assertThat(s.state().needsAction()).isFalse();
     }
 
@@ -146,6 +146,6 @@ class CredentialsTest {
                 Instant.parse("2027-01-20T00:00:00Z"), "90 days after its last use"));
 
         assertThat(s.kind().label()).isEqualTo("refresh-token");
-        assertThat(s.sentence()).startsWith("the refresh token of upstream account alice expires on 2027-01-20 (in 16 days): sign in again");
+        assertThat(s.sentence()).startsWith("the refresh token of upstream account alice expires on 2027-01-20 (in 17 days): sign in again");
     }
 }

@@ -162,7 +162,7 @@ final class DeliveryBinder {
     /** The fields of an element of {@code relay.upstream-accounts}: a name, and those of {@code relay.oauth}. */
     static final java.util.Set<String> UPSTREAM_ACCOUNT_KEYS = java.util.Set.of("name", "tenant-id", "client-id",
             "client-secret", "client-secret-file", "certificate", "private-key", "pkcs12", "pkcs12-password",
-            "pkcs12-password-file", "authority", "scope", "trusted-certificates");
+            "pkcs12-password-file", "authority", "scope", "trusted-certificates", "client-secret-expires");
 
     private static final java.util.regex.Pattern ACCOUNT_NAME = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     private static final String EXPECT_ACCOUNT_NAME = "a name of lower-case letters, digits and '-', such as fabrikam";
@@ -172,15 +172,23 @@ final class DeliveryBinder {
      * set) and {@code relay.upstream-accounts}, in configuration order; null if any is invalid (reported).
      */
     static java.util.Map<String, dev.oauthrelay.server.oauth.UpstreamAccount> upstreamAccounts(
-            Section relay, Optional<OAuthSettings> defaultAccount, Cloud cloud) {
+            Section relay, Section oauthSection, Optional<OAuthSettings> defaultAccount, Cloud cloud) {
         java.util.Map<String, dev.oauthrelay.server.oauth.UpstreamAccount> out = new java.util.LinkedHashMap<>();
         String defaultName = dev.oauthrelay.policy.Identity.DEFAULT_ACCOUNT;
-        defaultAccount.ifPresent(o -> out.put(defaultName, new dev.oauthrelay.server.oauth.AppAccount(defaultName, o)));
+        boolean ok = true;
+        if (defaultAccount.isPresent()) {
+            var expires = oauthSection == null ? Optional.<java.time.Instant>empty()
+                    : secretExpires(oauthSection, defaultAccount.get());
+            ok = expires != null;
+            if (ok) {
+                out.put(defaultName, new dev.oauthrelay.server.oauth.AppAccount(defaultName, defaultAccount.get(),
+                        oauthSection == null ? "relay.oauth" : oauthSection.path(), expires));
+            }
+        }
         java.util.List<Section> elements = relay.objectList("upstream-accounts", "an upstream account", UPSTREAM_ACCOUNT_KEYS);
         if (elements == null) {
-            return relay.has("upstream-accounts") ? null : out;
+            return relay.has("upstream-accounts") || !ok ? null : out;
         }
-        boolean ok = true;
         for (Section a : elements) {
             String name = a.string("name", EXPECT_ACCOUNT_NAME, true);
             if (name != null && !ACCOUNT_NAME.matcher(name).matches()) {
@@ -198,13 +206,46 @@ final class DeliveryBinder {
                 a.problem("tenant-id", "is missing: an upstream account needs tenant-id and client-id");
             }
             Optional<OAuthSettings> settings = hasTenantOrClient ? oauth(a, cloud) : Optional.empty();
-            if (name == null || settings.isEmpty()) {
+            var expires = settings.isEmpty() ? null : secretExpires(a, settings.get());
+            if (name == null || settings.isEmpty() || expires == null) {
                 ok = false;
                 continue;
             }
-            out.put(name, new dev.oauthrelay.server.oauth.AppAccount(name, settings.get()));
+            out.put(name, new dev.oauthrelay.server.oauth.AppAccount(name, settings.get(), a.path(), expires));
         }
         return ok ? out : null;
+    }
+
+    static final String EXPECT_EXPIRES = "a date such as 2027-01-15 (UTC) or an instant such as \"2027-01-15T10:30:00Z\"";
+
+    /**
+     * {@code client-secret-expires}: empty when unset, null (reported) when it is not a date or goes
+     * with a certificate, whose expiry the relay reads from the certificate itself.
+     */
+    static Optional<java.time.Instant> secretExpires(Section o, OAuthSettings settings) {
+        String value = o.string("client-secret-expires", EXPECT_EXPIRES, false);
+        if (value == null) {
+            return o.has("client-secret-expires") ? null : Optional.empty();
+        }
+        if (settings.clientSecret().isEmpty()) {
+            o.problem("client-secret-expires", "goes with a client secret; a certificate's expiry is read from the"
+                    + " certificate itself: remove it");
+            return null;
+        }
+        try {
+            return Optional.of(parseExpiry(value.strip()));
+        } catch (java.time.format.DateTimeParseException e) {
+            o.reject("client-secret-expires", EXPECT_EXPIRES, false);
+            return null;
+        }
+    }
+
+    /** {@code 2027-01-15} (the start of that day, UTC), or an ISO-8601 instant or date-time with offset. */
+    static java.time.Instant parseExpiry(String value) {
+        if (value.length() == 10) {
+            return java.time.LocalDate.parse(value).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+        }
+        return java.time.OffsetDateTime.parse(value).toInstant();
     }
 
     private static String readSecret(Section s, String key, Path file) {

@@ -89,7 +89,7 @@ final class RelayConfigBinder {
         var oauth = oauthSection == null || cloud == null
                 ? java.util.Optional.<dev.oauthrelay.server.oauth.OAuthSettings>empty()
                 : DeliveryBinder.oauth(oauthSection, cloud);
-        var upstreamAccounts = cloud == null ? null : DeliveryBinder.upstreamAccounts(relay, oauth, cloud);
+        var upstreamAccounts = cloud == null ? null : DeliveryBinder.upstreamAccounts(relay, oauthSection, oauth, cloud);
         IdentityBinder identities = new IdentityBinder(
                 defaultUpstream == null ? dev.oauthrelay.policy.UpstreamChoice.SMTP : defaultUpstream,
                 upstreamAccounts == null ? null : upstreamAccounts.keySet());
@@ -117,11 +117,13 @@ final class RelayConfigBinder {
         AdminConfig admin = adminSection == null ? null : AdminBinder.admin(adminSection);
         Section inventorySection = relay.section("inventory");
         InventoryConfig inventory = inventorySection == null ? null : InventoryBinder.inventory(inventorySection);
+        Section credentialsSection = relay.section("credentials");
+        CredentialsConfig credentials = credentialsSection == null ? null : CredentialsConfig.bind(credentialsSection);
         if (!problems.isEmpty()) {
             return null;
         }
         return new RelayConfig(hostname, dataDir, listeners, tls, accounts, networks, limits, upstream, upstreamAccounts, delivery,
-                grace, protection, trustedProxies, admin, inventory, graph);
+                grace, protection, trustedProxies, admin, inventory, graph, credentials);
     }
 
     private List<ListenerConfig> listeners(Section relay) {

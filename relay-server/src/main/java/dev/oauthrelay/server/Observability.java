@@ -1,5 +1,6 @@
 package dev.oauthrelay.server;
 
+import dev.oauthrelay.credentials.Credentials;
 import dev.oauthrelay.observe.RelayEvents;
 import dev.oauthrelay.server.admin.AdminServer;
 import dev.oauthrelay.server.admin.AdminServer.Access;
@@ -8,6 +9,7 @@ import dev.oauthrelay.server.config.HealthConfig;
 import dev.oauthrelay.server.config.ListenerConfig;
 import dev.oauthrelay.server.config.RelayConfig;
 import dev.oauthrelay.server.health.CheckResult;
+import dev.oauthrelay.server.health.CredentialsCheck;
 import dev.oauthrelay.server.health.ListenerCheck;
 import dev.oauthrelay.server.health.Readiness;
 import dev.oauthrelay.server.health.SpoolCheck;
@@ -60,6 +62,15 @@ final class Observability implements AutoCloseable {
                 .add("spool", true, new SpoolCheck(spool, config.limits().minFreeSpace()))
                 .add("token", required, delivery ? new TokenCheck(tokens) : () -> CheckResult.up(NOT_CONFIGURED))
                 .add("upstream", required, delivery ? upstream : () -> CheckResult.up(NOT_CONFIGURED));
+    }
+
+    /**
+     * Starts reading the upstream accounts' credentials ({@link Credentials#NONE} without delivery):
+     * the expiry gauge and the readiness check {@code credentials}, which is never required.
+     */
+    void watch(Credentials credentials) {
+        metrics.watch(credentials);
+        checks.add("credentials", false, new CredentialsCheck(credentials));
     }
 
     /** Starts reading the delivery scheduler (when delivery is configured). */

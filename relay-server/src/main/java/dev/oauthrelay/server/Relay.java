@@ -54,6 +54,8 @@ public final class Relay implements AutoCloseable {
     private AdminAccessFiles adminAccess;
     private final dev.oauthrelay.delivery.QueueOperations queueOperations;
     private Observability observability;
+    /** Null when delivery is not configured. */
+    private dev.oauthrelay.server.credentials.CredentialWatch credentialWatch;
 
     private Relay(Spool spool, SmtpServer server, ExecutorService blocking, ScheduledExecutorService scheduler,
                   AutoCloseable tlsWatch, OutboundPath outbound, java.time.Duration gracePeriod) {
@@ -113,6 +115,11 @@ public final class Relay implements AutoCloseable {
             // Before the listeners: SIGTERM is only handled gracefully once start() returns, so keep
             // the work between binding them and returning short.
             observability.watch(spool, outbound == null ? null : outbound.tokens());
+            dev.oauthrelay.credentials.Credentials credentials = outbound == null
+                    ? dev.oauthrelay.credentials.Credentials.NONE
+                    : dev.oauthrelay.server.credentials.CredentialWatch.credentials(config, outbound.tokens(),
+                            Clock.systemUTC());
+            observability.watch(credentials);
             if (outbound != null) {
                 observability.watch(outbound.scheduler());
             }
@@ -121,6 +128,9 @@ public final class Relay implements AutoCloseable {
             Relay relay = new Relay(spool, server, blocking, scheduler, watch, outbound, config.shutdownGracePeriod());
             relay.devices = devices;
             relay.observability = observability;
+            if (outbound != null) {
+                relay.credentialWatch = dev.oauthrelay.server.credentials.CredentialWatch.start(credentials, scheduler);
+            }
             observability.watch(server);
             if (config.admin().enabled()) {
                 try {
@@ -233,6 +243,11 @@ public final class Relay implements AutoCloseable {
         return java.util.Optional.ofNullable(outbound).map(OutboundPath::tokens);
     }
 
+    /** The upstream accounts' client secrets and certificates and when they expire ({@code NONE} without delivery). */
+    public dev.oauthrelay.credentials.Credentials credentials() {
+        return credentialWatch == null ? dev.oauthrelay.credentials.Credentials.NONE : credentialWatch.credentials();
+    }
+
     /** What operators may do to the queue (the delivery scheduler owns it, if the relay delivers). */
     public dev.oauthrelay.delivery.QueueOperations queueOperations() {
         return queueOperations;
@@ -260,6 +275,9 @@ public final class Relay implements AutoCloseable {
         }
         if (devices != null) {
             devices.close(); // after the listeners and deliveries: their last events are saved too
+        }
+        if (credentialWatch != null) {
+            credentialWatch.close();
         }
         try {
             tlsWatch.close();

@@ -63,6 +63,7 @@ final class CheckCommand implements Callable<Integer> {
         RelayConfig relay = loaded.get();
         report.ok("configuration", config + " is valid (" + relay.listeners().size() + " listener(s), "
                 + relay.accounts().size() + " account(s), " + relay.trustedNetworks().size() + " trusted network(s))");
+        CredentialLines.report(report, relay, Clock.systemUTC());
         if (!relay.delivers()) {
             report.fail("token", "relay.oauth.tenant-id and client-id are not set", "no app registration is configured",
                     "set relay.oauth.tenant-id, client-id and a credential (see config/relay.conf)");

@@ -116,7 +116,11 @@ final class DeliveryBinder {
             if (app.isEmpty()) {
                 return o.has("tenant-id") || o.has("client-id") || element ? null : Optional.empty();
             }
-            return Optional.of(new dev.oauthrelay.server.oauth.AppAccount(name, app.get()));
+            var expires = secretExpires(o, app.get());
+            if (expires == null) {
+                return null; // reported
+            }
+            return Optional.of(new dev.oauthrelay.server.oauth.AppAccount(name, app.get(), o.path(), expires));
         }
         if (!signIn.strip().equals("user")) {
             o.reject("sign-in", EXPECT_SIGN_IN, false);
@@ -132,8 +136,8 @@ final class DeliveryBinder {
         String client = o.string("client-id", "the application (client) id of an app that allows public client flows",
                 true);
         boolean ok = tenant != null && client != null;
-        for (String credential : java.util.List.of("client-secret", "client-secret-file", "certificate", "private-key",
-                "pkcs12", "pkcs12-password", "pkcs12-password-file")) {
+        for (String credential : java.util.List.of("client-secret", "client-secret-file", "client-secret-expires",
+                "certificate", "private-key", "pkcs12", "pkcs12-password", "pkcs12-password-file")) {
             if (o.has(credential)) {
                 o.problem(credential, "with sign-in = user the app is a public client and has no credential;"
                         + " remove it (the user signs in with ./relay login)");
@@ -241,7 +245,7 @@ final class DeliveryBinder {
     /** The fields of an element of {@code relay.upstream-accounts}: a name, and those of {@code relay.oauth}. */
     static final java.util.Set<String> UPSTREAM_ACCOUNT_KEYS = java.util.Set.of("name", "sign-in", "tenant-id", "client-id",
             "client-secret", "client-secret-file", "certificate", "private-key", "pkcs12", "pkcs12-password",
-            "pkcs12-password-file", "authority", "scope", "trusted-certificates");
+            "pkcs12-password-file", "authority", "scope", "trusted-certificates", "client-secret-expires");
 
     private static final java.util.regex.Pattern ACCOUNT_NAME = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     private static final String EXPECT_ACCOUNT_NAME = "a name of lower-case letters, digits and '-', such as fabrikam";
@@ -293,6 +297,38 @@ final class DeliveryBinder {
             out.put(name, account.get());
         }
         return ok ? out : null;
+    }
+
+    static final String EXPECT_EXPIRES = "a date such as 2027-01-15 (UTC) or an instant such as \"2027-01-15T10:30:00Z\"";
+
+    /**
+     * {@code client-secret-expires}: empty when unset, null (reported) when it is not a date or goes
+     * with a certificate, whose expiry the relay reads from the certificate itself.
+     */
+    static Optional<java.time.Instant> secretExpires(Section o, OAuthSettings settings) {
+        String value = o.string("client-secret-expires", EXPECT_EXPIRES, false);
+        if (value == null) {
+            return o.has("client-secret-expires") ? null : Optional.empty();
+        }
+        if (settings.clientSecret().isEmpty()) {
+            o.problem("client-secret-expires", "goes with a client secret; a certificate's expiry is read from the"
+                    + " certificate itself: remove it");
+            return null;
+        }
+        try {
+            return Optional.of(parseExpiry(value.strip()));
+        } catch (java.time.format.DateTimeParseException e) {
+            o.reject("client-secret-expires", EXPECT_EXPIRES, false);
+            return null;
+        }
+    }
+
+    /** {@code 2027-01-15} (the start of that day, UTC), or an ISO-8601 instant or date-time with offset. */
+    static java.time.Instant parseExpiry(String value) {
+        if (value.length() == 10) {
+            return java.time.LocalDate.parse(value).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+        }
+        return java.time.OffsetDateTime.parse(value).toInstant();
     }
 
     private static String readSecret(Section s, String key, Path file) {

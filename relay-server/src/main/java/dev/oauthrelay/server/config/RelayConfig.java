@@ -28,6 +28,7 @@ import java.util.Objects;
  * @param admin           the admin HTTP port
  * @param inventory       the device inventory
  * @param graph           Microsoft Graph, for identities that send through it
+ * @param credentials     warnings about expiring client secrets and certificates
  */
 public record RelayConfig(String hostname, Path dataDir, List<ListenerConfig> listeners, TlsConfig tls,
                           List<DeviceAccount> accounts, List<TrustedNetwork> trustedNetworks,
@@ -36,7 +37,8 @@ public record RelayConfig(String hostname, Path dataDir, List<ListenerConfig> li
                           DeliveryConfig delivery,
                           java.time.Duration shutdownGracePeriod, ProtectionConfig protection,
                           List<Cidr> trustedProxies, AdminConfig admin,
-                          InventoryConfig inventory, dev.oauthrelay.server.graph.GraphSettings graph) {
+                          InventoryConfig inventory, dev.oauthrelay.server.graph.GraphSettings graph,
+                          CredentialsConfig credentials) {
 
     public RelayConfig {
         Objects.requireNonNull(hostname, "hostname");
@@ -55,6 +57,7 @@ public record RelayConfig(String hostname, Path dataDir, List<ListenerConfig> li
         Objects.requireNonNull(admin, "admin");
         Objects.requireNonNull(inventory, "inventory");
         Objects.requireNonNull(graph, "graph");
+        Objects.requireNonNull(credentials, "credentials");
     }
 
     /** {@code relay.oauth}: the upstream account named "default", if it is configured. */

@@ -117,11 +117,13 @@ final class RelayConfigBinder {
         AdminConfig admin = adminSection == null ? null : AdminBinder.admin(adminSection);
         Section inventorySection = relay.section("inventory");
         InventoryConfig inventory = inventorySection == null ? null : InventoryBinder.inventory(inventorySection);
+        Section credentialsSection = relay.section("credentials");
+        CredentialsConfig credentials = credentialsSection == null ? null : CredentialsConfig.bind(credentialsSection);
         if (!problems.isEmpty()) {
             return null;
         }
         return new RelayConfig(hostname, dataDir, listeners, tls, accounts, networks, limits, upstream, upstreamAccounts, delivery,
-                grace, protection, trustedProxies, admin, inventory, graph);
+                grace, protection, trustedProxies, admin, inventory, graph, credentials);
     }
 
     private List<ListenerConfig> listeners(Section relay) {

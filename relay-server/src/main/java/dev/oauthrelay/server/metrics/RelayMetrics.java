@@ -5,7 +5,11 @@ import dev.oauthrelay.observe.RelayEvents;
 import dev.oauthrelay.server.listener.SmtpServer;
 import dev.oauthrelay.spool.Spool;
 import dev.oauthrelay.token.CachingTokenProvider;
+import dev.oauthrelay.credentials.CredentialStatus;
+import dev.oauthrelay.credentials.Credentials;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmInfoMetrics;
@@ -23,7 +27,9 @@ import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 
 /**
  * One relay's metrics registry: the event counters ({@link MetricsObserver}), the JVM, process and
@@ -43,6 +49,9 @@ public final class RelayMetrics implements AutoCloseable {
     private final MetricsObserver observer;
     /** Listens to GC notifications from {@link #watch} until {@link #close}. */
     private JvmGcMetrics gc;
+    /** The credential expiry gauges, set anew at each scrape; null until {@link #watch(Credentials)}. */
+    private MultiGauge credentialGauges;
+    private Credentials credentials;
 
     public RelayMetrics(Collection<String> listeners, Clock clock) {
         this.clock = clock;
@@ -89,6 +98,19 @@ public final class RelayMetrics implements AutoCloseable {
                 .register(registry);
     }
 
+    /**
+     * Gauges of the upstream accounts' credentials: seconds until each client secret or certificate
+     * expires (0 once expired; none while the expiry is unknown), labels {@code upstream_account}
+     * and {@code credential} (client-secret, certificate), both bounded by the configuration.
+     */
+    public synchronized void watch(Credentials credentials) {
+        this.credentials = credentials;
+        this.credentialGauges = MultiGauge.builder("relay.credential.expires.in").baseUnit("seconds")
+                .description("Seconds until an upstream account's client secret or certificate expires"
+                        + " (0: expired; absent while unknown)")
+                .register(registry);
+    }
+
     /** Gauges of delivery: mailboxes paused because they kept failing the same way. */
     public void watch(DeliveryScheduler scheduler) {
         Gauge.builder("relay.delivery.mailboxes.paused", scheduler, DeliveryScheduler::pausedMailboxCount)
@@ -112,7 +134,21 @@ public final class RelayMetrics implements AutoCloseable {
 
     /** The Prometheus text exposition format ({@value #CONTENT_TYPE}). */
     public String scrape() {
+        refreshCredentialGauges();
         return registry.scrape();
+    }
+
+    /** A credential's expiry can become known (Entra ID refuses it) or pass at any time: rows are set per scrape. */
+    private synchronized void refreshCredentialGauges() {
+        if (credentialGauges == null) {
+            return;
+        }
+        List<MultiGauge.Row<?>> rows = new ArrayList<>();
+        for (CredentialStatus s : credentials.statuses()) {
+            s.secondsLeft().ifPresent(seconds -> rows.add(MultiGauge.Row.of(
+                    Tags.of("upstream_account", s.account(), "credential", s.kind().label()), seconds)));
+        }
+        credentialGauges.register(rows, true);
     }
 
     @Override

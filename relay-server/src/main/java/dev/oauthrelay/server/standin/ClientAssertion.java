@@ -59,6 +59,9 @@ final class ClientAssertion {
             return Optional.of(EntraError.invalidAssertionSignature("signature does not verify with the registered certificate"));
         }
 
+        if (registered.getNotAfter().toInstant().isBefore(now)) {
+            return Optional.of(expired(registered));
+        }
         if (!clientId.equals(claims.get("iss")) || !clientId.equals(claims.get("sub"))) {
             return Optional.of(EntraError.malformedAssertion("iss and sub must be the client id"));
         }
@@ -75,6 +78,21 @@ final class ClientAssertion {
             return Optional.of(EntraError.assertionExpired());
         }
         return Optional.empty();
+    }
+
+    /** The registered key is past its end date: Entra names its SHA-1 thumbprint and validity as below. */
+    private static EntraError expired(X509Certificate cert) {
+        java.time.format.DateTimeFormatter f = java.time.format.DateTimeFormatter.ofPattern("MM/dd/yyyy HH:mm:ss")
+                .withZone(java.time.ZoneOffset.UTC);
+        String thumbprint;
+        try {
+            thumbprint = java.util.HexFormat.of().withUpperCase()
+                    .formatHex(java.security.MessageDigest.getInstance("SHA-1").digest(cert.getEncoded()));
+        } catch (GeneralSecurityException e) {
+            thumbprint = "?";
+        }
+        return EntraError.expiredCertificate(thumbprint, f.format(cert.getNotBefore().toInstant()),
+                f.format(cert.getNotAfter().toInstant()));
     }
 
     /**

@@ -21,6 +21,21 @@ record EntraError(int status, String error, int code, String description) {
                 + " added to app '" + clientId + "'.");
     }
 
+    /** Entra's words for a client secret past its end date (AADSTS7000222). */
+    static EntraError expiredSecret(String clientId) {
+        return new EntraError(401, "invalid_client", 7000222, "The provided client secret keys for app '" + clientId
+                + "' are expired. Visit the Azure portal to create new keys for your app:"
+                + " https://aka.ms/NewClientSecret, or consider using certificate credentials for added security:"
+                + " https://aka.ms/certCreds.");
+    }
+
+    /** A client assertion signed with a certificate past its end date: AADSTS700027, reason "The key used is expired." */
+    static EntraError expiredCertificate(String thumbprint, String start, String end) {
+        return new EntraError(401, "invalid_client", 700027, "Client assertion contains an invalid signature."
+                + " [Reason - The key used is expired., Thumbprint of key used by client: '" + thumbprint
+                + "', Found key 'Start=" + start + ", End=" + end + "']");
+    }
+
     static EntraError unknownClient(String clientId, String tenantId) {
         return new EntraError(400, "unauthorized_client", 700016, "Application with identifier '" + clientId
                 + "' was not found in the directory '" + tenantId + "'. This can happen if the application has"

@@ -79,6 +79,8 @@ public final class StandInTokenEndpoint implements AutoCloseable {
     /** Resource scope -> the application roles its tokens carry. */
     private final Map<String, List<String>> scopes = new ConcurrentHashMap<>(Map.of(DEFAULT_SCOPE, List.of(SEND_AS_APP_ROLE)));
     private final Set<String> revoked = ConcurrentHashMap.newKeySet();
+    /** Apps whose client secret is past its end date. */
+    private final Set<String> expiredSecrets = ConcurrentHashMap.newKeySet();
     private final Queue<CannedFailure> failures = new ConcurrentLinkedQueue<>();
     private final List<String> requests = Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger requestCount = new AtomicInteger();
@@ -173,6 +175,18 @@ public final class StandInTokenEndpoint implements AutoCloseable {
     public void registerClient(String clientId, X509Certificate certificate) {
         clients.merge(clientId, new Registration(null, certificate),
                 (old, add) -> new Registration(old.secret(), add.certificate()));
+    }
+
+    /**
+     * Lets the app's client secret pass its end date, or not: a request with it is then refused with
+     * AADSTS7000222, as Entra ID does.
+     */
+    public void expireSecret(String clientId, boolean expired) {
+        if (expired) {
+            expiredSecrets.add(clientId);
+        } else {
+            expiredSecrets.remove(clientId);
+        }
     }
 
     /** Makes {@code scope} the one resource scope granted (default {@link #DEFAULT_SCOPE}), with the SMTP role. */
@@ -530,7 +544,10 @@ public final class StandInTokenEndpoint implements AutoCloseable {
         if (secret == null) {
             return Optional.of(EntraError.missingCredential());
         }
-        return secret.equals(client.secret()) ? Optional.empty() : Optional.of(EntraError.invalidSecret(clientId));
+        if (!secret.equals(client.secret())) {
+            return Optional.of(EntraError.invalidSecret(clientId));
+        }
+        return expiredSecrets.contains(clientId) ? Optional.of(EntraError.expiredSecret(clientId)) : Optional.empty();
     }
 
     private String issue(String clientId, boolean byCertificate, String scope) {

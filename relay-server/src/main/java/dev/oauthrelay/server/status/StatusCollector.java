@@ -1,5 +1,6 @@
 package dev.oauthrelay.server.status;
 
+import dev.oauthrelay.credentials.Credentials;
 import dev.oauthrelay.delivery.DeadLetterReport;
 import dev.oauthrelay.inventory.Device;
 import dev.oauthrelay.inventory.DeviceInventory;
@@ -43,6 +44,7 @@ public final class StatusCollector {
     private final Optional<DeviceInventory> devices;
     private final Supplier<Health> health;
     private final Clock clock;
+    private final Credentials credentials;
 
     /**
      * @param tokens  the token caches, empty when delivery is not configured
@@ -51,6 +53,13 @@ public final class StatusCollector {
      */
     public StatusCollector(Spool spool, Optional<UpstreamTokens> tokens, Optional<DeviceInventory> devices,
                            Supplier<Health> health, Clock clock) {
+        this(spool, tokens, devices, health, clock, Credentials.NONE);
+    }
+
+    /** @param credentials the upstream accounts' client secrets and certificates */
+    public StatusCollector(Spool spool, Optional<UpstreamTokens> tokens, Optional<DeviceInventory> devices,
+                           Supplier<Health> health, Clock clock, Credentials credentials) {
+        this.credentials = credentials;
         this.spool = spool;
         this.tokens = tokens;
         this.devices = devices;
@@ -61,14 +70,14 @@ public final class StatusCollector {
     /** The status of {@code relay}, with {@code health} as its readiness checks. */
     public static StatusCollector of(Relay relay, Supplier<Health> health) {
         return new StatusCollector(relay.spool(), relay.tokens(), relay.devices().map(DeviceTracking::inventory),
-                health, Clock.systemUTC());
+                health, Clock.systemUTC(), relay.credentials());
     }
 
     public StatusView collect() throws IOException {
         List<Device> inventory = devices.map(DeviceInventory::snapshot).orElse(List.of());
         return new StatusView(clock.instant(), health(), tokens(), queue(),
                 devices.map(d -> inventory.subList(0, Math.min(MAX_DEVICES, inventory.size()))),
-                Math.max(0, inventory.size() - MAX_DEVICES), deadLetters());
+                Math.max(0, inventory.size() - MAX_DEVICES), deadLetters(), credentials.statuses());
     }
 
     private Health health() {

@@ -10,7 +10,7 @@ import java.util.List;
 /**
  * The status page: one self-contained HTML document (inline CSS, no script, no external fonts or
  * images, so it works on an isolated network and under a {@code default-src 'none'} policy) with
- * the sections health, access token, queue, devices and recent failures. It reloads itself every
+ * the sections health, access token, credentials, queue, devices and recent failures. It reloads itself every
  * {@value #REFRESH_SECONDS} seconds.
  */
 public final class StatusPage {
@@ -54,6 +54,7 @@ public final class StatusPage {
         b.append("<main>\n");
         health(b, view.health());
         tokens(b, view.tokens(), now);
+        CredentialsSection.render(b, view.credentials(), now);
         queue(b, view.queue(), now);
         DevicesSection.render(b, view, now);
         FailuresSection.render(b, view, now);
@@ -71,6 +72,7 @@ public final class StatusPage {
                 .append(view.devices().map(d -> ", " + (d.size() + view.moreDevices()) + " device(s)").orElse(""))
                 .append("</p><p class=\"asof\">As of ").append(Html.time(view.asOf())).append("; this page reloads every ")
                 .append(REFRESH_SECONDS).append(" s.</p><nav><a href=\"#health\">Health</a><a href=\"#token\">Access token</a>")
+                .append("<a href=\"#credentials\">Credentials</a>")
                 .append("<a href=\"#queue\">Queue</a><a href=\"#devices\">Devices</a><a href=\"#failures\">Recent failures</a>")
                 .append("</nav></header>\n");
     }

@@ -14,14 +14,23 @@ import java.util.Optional;
  *
  * @param devices the inventory, most recently seen first; empty if {@code relay.inventory.enabled = false}
  * @param moreDevices devices left out of {@code devices} to keep the page short
+ * @param credentials the upstream accounts' client secrets and certificates; empty without delivery
  */
 public record StatusView(Instant asOf, Health health, List<Token> tokens, Queue queue, Optional<List<Device>> devices,
-                         int moreDevices, List<DeadLetter> deadLetters) {
+                         int moreDevices, List<DeadLetter> deadLetters,
+                         List<dev.oauthrelay.credentials.CredentialStatus> credentials) {
 
     public StatusView {
         tokens = List.copyOf(tokens);
         devices = devices.map(List::copyOf);
         deadLetters = List.copyOf(deadLetters);
+        credentials = List.copyOf(credentials);
+    }
+
+    /** Without credentials to show. */
+    public StatusView(Instant asOf, Health health, List<Token> tokens, Queue queue, Optional<List<Device>> devices,
+                      int moreDevices, List<DeadLetter> deadLetters) {
+        this(asOf, health, tokens, queue, devices, moreDevices, deadLetters, List.of());
     }
 
     /** The readiness checks: {@code up} when every required one is. */

@@ -142,11 +142,16 @@ class DelegatedSignInTest extends DeliveryTestSupport {
         until("the relay redeemed the refresh token again, with no mail to send",
                 () -> standIns.entra().refreshTokenRedemptions() >= start + 2);
         assertThat(standIns.entra().liveRefreshTokens()).as("each use rotated it").hasSize(1);
+        // Entra expires it 90 days after its last use, which was just now.
+        assertThat(AdminHttp.get(relay.adminPort(), "/metrics").body()).containsPattern(
+                "relay_credential_expires_in_seconds\\{credential=\"refresh-token\",upstream_account=\"" + ACCOUNT
+                        + "\"} 7[6-7]\\d{5}");
 
         standIns.entra().ageRefreshTokens(Duration.ofDays(91));
         until("the token check names the account and the fix", () -> AdminHttp.get(relay.adminPort(), "/health/ready")
                 .body().contains("AADSTS700082"));
         assertThat(AdminHttp.get(relay.adminPort(), "/health/ready").body())
-                .contains(ACCOUNT + " (SMTP): ", "sign in again: ./relay login --account " + ACCOUNT);
+                .contains(ACCOUNT + " (SMTP): ", "sign in again: ./relay login --account " + ACCOUNT)
+                .contains("\"credentials\":{\"status\":\"DOWN\"", "refresh token of upstream account " + ACCOUNT);
     }
 }

@@ -22,14 +22,15 @@ import org.junit.jupiter.api.Test;
  * Metric labels come from bounded sets: the same traffic from more clients, with other usernames,
  * senders and recipients, adds no time series, and no label anywhere on {@code /metrics} carries an
  * address, a device account or mailbox name, or a queue id. (The upstream accounts of the token
- * gauges are named in the configuration, a set the operator bounds, and are no device's.)
+ * and credential gauges are named in the configuration, a set the operator bounds, and are no
+ * device's; {@code credential} is client-secret, certificate or refresh-token.)
  */
 class MetricsLabelsTest extends DeliveryTestSupport {
 
     private static final Pattern IPV4 = Pattern.compile(".*\\b\\d{1,3}(\\.\\d{1,3}){3}\\b.*");
     private static final Pattern IPV6 = Pattern.compile(".*[0-9a-fA-F]{0,4}:[0-9a-fA-F]{0,4}:.*");
     private static final Set<String> RELAY_LABELS = Set.of("listener", "command", "code", "protocol", "reason", "le",
-            "upstream_account", "use");
+            "upstream_account", "use", "credential");
 
     private final List<String> queueIds = new ArrayList<>();
     private final List<String> names = new ArrayList<>(List.of(TestRelay.USER, TestRelay.MAILBOX, TestRelay.TRUSTED_HOST));
@@ -70,7 +71,7 @@ class MetricsLabelsTest extends DeliveryTestSupport {
 
     @Test
     void moreClientsAddNoSeriesAndNoLabelNamesAClientAnAccountOrAMessage() throws Exception {
-        startRelay();
+        startRelay(standIns.hocon() + "oauth.client-secret-expires = 2030-01-15\n"); // the credential gauge too
         traffic("127.0.0.1", 1);
         Set<String> afterOneClient = relaySeries(AdminHttp.metrics(relay.adminPort()));
 

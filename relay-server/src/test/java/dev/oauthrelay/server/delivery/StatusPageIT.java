@@ -42,7 +42,9 @@ class StatusPageIT extends DeliveryTestSupport {
         HeadlessChromium chromium = HeadlessChromium.find(); // fails, not skips, when it is missing
         startRelay(standIns.settings().withoutNotices().render() + """
                 trusted-networks = [ { cidr = "%s/32", mailbox = "%s", allowed-senders = ["%s", "%s"] } ]
-                """.formatted(TestRelay.TRUSTED_HOST, StandIns.SCANNER, StandIns.SCANNER, NO_SEND_AS));
+                oauth.client-secret-expires = %s
+                """.formatted(TestRelay.TRUSTED_HOST, StandIns.SCANNER, StandIns.SCANNER, NO_SEND_AS,
+                java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(10)));
         String failed;
         try (SmtpTestClient c = TestRelay.trustedHost(relay, HOSTILE_HELO)) {
             failed = SmtpTestClient.queueId(c.sendMail(NO_SEND_AS, List.of("jdoe@fabrikam.example"),
@@ -61,11 +63,13 @@ class StatusPageIT extends DeliveryTestSupport {
                 csp -> assertThat(csp).startsWith("default-src 'none'; style-src 'unsafe-inline'; img-src data:"));
 
         String dom = chromium.dumpDom(url);
-        assertThat(dom).contains("<section id=\"health\">", "<section id=\"token\">", "<section id=\"queue\">",
-                "<section id=\"devices\">", "<section id=\"failures\">");
+        assertThat(dom).contains("<section id=\"health\">", "<section id=\"token\">", "<section id=\"credentials\">",
+                "<section id=\"queue\">", "<section id=\"devices\">", "<section id=\"failures\">");
         String health = dom.substring(dom.indexOf("<section id=\"health\">"), dom.indexOf("<section id=\"token\">"));
         assertThat(health).as("the checks of /health/ready").contains("<td>listeners</td>", "<td>spool</td>",
-                "<td>token</td>", "<td>upstream</td>");
+                "<td>token</td>", "<td>upstream</td>", "<td>credentials</td>");
+        assertThat(dom).as("the secret expiring in 10 days").contains("<span class=\"badge warn\">expiring</span>",
+                "relay.oauth.client-secret-expires");
         assertThat(dom).contains("id=\"f-" + failed + "\"", "id=\"f-" + waiting + "\"");
         for (String reply : List.of("550 5.7.60", BUSY)) {
             Diagnosis d = ErrorExplainer.explain(reply).orElseThrow();

@@ -33,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Every metric the alert rules and the Grafana dashboard query is one the relay exports, with the
  * labels and label values they match on, and every HTTP path the deployment files probe or scrape
  * answers 200: checked against a real relay's {@code GET /metrics} after traffic that creates each
- * series (a message refused, a delivery deferred then delivered, TLS sessions, a token).
+ * series (a message refused, a delivery deferred then delivered, TLS sessions, a token, a client
+ * secret with a configured expiry).
  */
 class DeploymentMetricsTest {
 
@@ -60,7 +61,9 @@ class DeploymentMetricsTest {
 
         try (StandIns standIns = StandIns.start(dir.resolve("stand-ins"))) {
             standIns.exchange().refuseConnections(true);
-            Relay relay = TestRelay.start(dir.resolve("relay"), standIns.hocon() + "\nlimits.max-message-size = 2k");
+            // A client secret with a known expiry: relay_credential_expires_in_seconds exists only then.
+            Relay relay = TestRelay.start(dir.resolve("relay"), standIns.hocon() + "\nlimits.max-message-size = 2k"
+                    + "\noauth.client-secret-expires = 2030-01-15");
             try {
                 traffic(relay, standIns);
                 PrometheusText scrape = AdminHttp.metrics(relay.adminPort());

@@ -22,11 +22,12 @@ import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /** Self-signed client certificates like the ones admins upload to an app registration. */
-final class ClientCertificates {
+public final class ClientCertificates {
 
-    record Generated(KeyPair keyPair, X509Certificate certificate) {
+    public record Generated(KeyPair keyPair, X509Certificate certificate) {
 
-        Path writePem(Path dir, String name) throws Exception {
+        /** Writes {@code name.crt} and {@code name.key} (PKCS#8) into {@code dir}; returns the certificate's path. */
+        public Path writePem(Path dir, String name) throws Exception {
             Path cert = dir.resolve(name + ".crt");
             Files.writeString(cert, pem(certificate));
             Files.writeString(dir.resolve(name + ".key"), pem(new JcaPKCS8Generator(keyPair.getPrivate(), null)));
@@ -51,18 +52,28 @@ final class ClientCertificates {
         return generate("RSA", 2048, "SHA256withRSA", cn);
     }
 
+    /** An RSA certificate (what MSAL4J signs with) valid until {@code notAfter}. */
+    public static Generated rsa(String cn, Instant notAfter) throws Exception {
+        return generate("RSA", 2048, "SHA256withRSA", cn, notAfter);
+    }
+
     static Generated ec(String cn) throws Exception {
         return generate("EC", 256, "SHA256withECDSA", cn);
     }
 
     private static Generated generate(String algorithm, int size, String signature, String cn) throws Exception {
+        return generate(algorithm, size, signature, cn, Instant.now().plus(Duration.ofDays(365)));
+    }
+
+    private static Generated generate(String algorithm, int size, String signature, String cn, Instant notAfter)
+            throws Exception {
         KeyPairGenerator generator = KeyPairGenerator.getInstance(algorithm);
         generator.initialize(size);
         KeyPair pair = generator.generateKeyPair();
         X500Name name = new X500Name("CN=" + cn);
         Instant now = Instant.now();
         var builder = new JcaX509v3CertificateBuilder(name, new BigInteger(64, new SecureRandom()),
-                Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(365))), name, pair.getPublic());
+                Date.from(now.minus(Duration.ofHours(1))), Date.from(notAfter), name, pair.getPublic());
         X509Certificate cert = new JcaX509CertificateConverter()
                 .getCertificate(builder.build(new JcaContentSignerBuilder(signature).build(pair.getPrivate())));
         return new Generated(pair, cert);

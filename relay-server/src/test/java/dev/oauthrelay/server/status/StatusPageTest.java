@@ -2,6 +2,9 @@ package dev.oauthrelay.server.status;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.oauthrelay.credentials.CredentialExpiry;
+import dev.oauthrelay.credentials.CredentialKind;
+import dev.oauthrelay.credentials.CredentialStatus;
 import dev.oauthrelay.diagnosis.Diagnosis;
 import dev.oauthrelay.diagnosis.ErrorExplainer;
 import dev.oauthrelay.inventory.Device;
@@ -54,7 +57,21 @@ class StatusPageTest {
                 device(XSS, ATTRIBUTE_BREAKER, "printer\u202Egpj.exe", List.of("TLSv1")),
                 device("192.0.2.31", "nas01", "nas", List.of("none")),
                 device("192.0.2.40", "mfp-3og", "mfp", List.of("TLSv1.3")));
-        return new StatusView(NOW, health, List.of(token), queue, Optional.of(devices), 0, List.of(deadLetter));
+        return new StatusView(NOW, health, List.of(token), queue, Optional.of(devices), 0, List.of(deadLetter),
+                credentials());
+    }
+
+    /** An expired secret (Entra said so), an expiring certificate, a secret with no known expiry. */
+    static List<CredentialStatus> credentials() {
+        Duration warn = Duration.ofDays(30);
+        return List.of(
+                CredentialStatus.evaluate(CredentialExpiry.reportedExpired("default", CredentialKind.CLIENT_SECRET,
+                        "relay.oauth.client-secret", "Entra ID answered AADSTS7000222"), NOW, warn),
+                CredentialStatus.evaluate(CredentialExpiry.at("fabrikam", CredentialKind.CERTIFICATE,
+                        "relay.upstream-accounts[0].certificate", Instant.parse("2026-12-10T00:00:00Z"), "notAfter"),
+                        NOW, warn),
+                CredentialStatus.evaluate(CredentialExpiry.unknown("tailspin", CredentialKind.CLIENT_SECRET,
+                        "relay.upstream-accounts[1].client-secret"), NOW, warn));
     }
 
     static StatusView healthy() {
@@ -68,7 +85,8 @@ class StatusPageTest {
         String html = StatusPage.render(troubled());
         assertThat(html).startsWith("<!DOCTYPE html>")
                 .contains("<meta http-equiv=\"refresh\" content=\"30\">")
-                .contains("<section id=\"health\">", "<section id=\"token\">", "<section id=\"queue\">",
+                .contains("<section id=\"health\">", "<section id=\"token\">", "<section id=\"credentials\">",
+                        "<section id=\"queue\">",
                         "<section id=\"devices\">", "<section id=\"failures\">")
                 .contains("<span class=\"badge bad\">not ready</span>");
         // Nothing to fetch from anywhere: no scripts, no external resources of any kind.
@@ -143,6 +161,23 @@ class StatusPageTest {
         assertThat(html.substring(html.indexOf("fabrikam (SMTP)"), html.indexOf("fabrikam (Graph)")))
                 .contains("no valid token", "AADSTS7000215");
         assertThat(html.substring(html.indexOf("fabrikam (Graph)"))).contains("none yet");
+    }
+
+    @Test
+    void eachCredentialShowsItsExpiryStateAndWhatToDo() {
+        String html = StatusPage.render(troubled());
+        String section = html.substring(html.indexOf("<section id=\"credentials\">"), html.indexOf("<section id=\"queue\">"));
+        assertThat(section).contains("2 credential(s) expire soon or have expired", "The expiry of 1 is unknown.")
+                .contains("<span class=\"badge bad\">expired</span>", "<span class=\"badge warn\">expiring</span>",
+                        "<span class=\"badge\">unknown</span>")
+                .contains("has expired (Entra ID answered AADSTS7000222): create a new client secret",
+                        "<time datetime=\"2026-12-10T00:00:00Z\">2026-12-10 00:00:00 UTC</time> (in 10 d 17 h)",
+                        "point relay.upstream-accounts[0].certificate and relay.upstream-accounts[0].private-key",
+                        "set relay.upstream-accounts[1].client-secret-expires")
+                .contains("Entra ID &gt; App registrations");
+        assertThat(count(section, "<tr class=\"flag\">")).isEqualTo(2);
+        assertThat(StatusPage.render(healthy())).contains("<section id=\"credentials\">",
+                "No upstream account is configured, so there is no client secret or certificate to watch.");
     }
 
     @Test

@@ -30,7 +30,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BiFunction;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -110,7 +109,7 @@ public final class StandInGraph implements AutoCloseable {
     private final ExecutorService executor;
     private final int port;
     private final String scope;
-    private final BiFunction<String, String, Set<String>> roles;
+    private final Authorizer roles;
     private final Map<String, Set<String>> mailboxes;
     private final SecureRandom random = new SecureRandom();
 
@@ -125,10 +124,10 @@ public final class StandInGraph implements AutoCloseable {
     private volatile Set<String> policyScope;
 
     /**
-     * @param roles     (token, scope) -> the token's roles if it is valid for the scope, else null
+     * @param roles     (token, scope, mailbox) -> the token's permissions there if it is valid for the scope, else null
      * @param mailboxes known mailboxes (lower case) -> addresses each may also send as
      */
-    private StandInGraph(Path dir, String scope, BiFunction<String, String, Set<String>> roles,
+    private StandInGraph(Path dir, String scope, Authorizer roles,
                          Map<String, Set<String>> mailboxes) throws IOException {
         SelfSignedCertificate.CertificatePaths paths = SelfSignedCertificate.ensure(dir.resolve("graph"), "localhost");
         this.certificatePath = paths.certificate();
@@ -154,11 +153,11 @@ public final class StandInGraph implements AutoCloseable {
      * Starts on 127.0.0.1, a free port.
      *
      * @param scope     the Graph scope tokens must be issued for, e.g. {@code https://localhost/.default}
-     * @param roles     (token, scope) -> the roles of a valid token, or null (the token stand-in's
-     *                  {@code rolesFor})
+     * @param roles     (token, scope, mailbox) -> the permissions of a valid token for that mailbox,
+     *                  or null (the token stand-in's {@code graphPermissions})
      * @param mailboxes each mailbox with the addresses it may also send as
      */
-    public static StandInGraph start(Path dir, String scope, BiFunction<String, String, Set<String>> roles,
+    public static StandInGraph start(Path dir, String scope, Authorizer roles,
                                      Map<String, Set<String>> mailboxes) {
         Map<String, Set<String>> lower = new ConcurrentHashMap<>();
         mailboxes.forEach((m, sendAs) -> lower.put(m.toLowerCase(Locale.ROOT), Set.copyOf(sendAs)));
@@ -265,7 +264,7 @@ public final class StandInGraph implements AutoCloseable {
     private void api(HttpExchange exchange, String method, String mailbox, List<String> rest, byte[] body)
             throws IOException {
         Operation op = operation(method, rest);
-        Set<String> granted = granted(exchange);
+        Set<String> granted = granted(exchange, mailbox);
         if (granted == null) {
             error(exchange, 401, "InvalidAuthenticationToken", "Access token validation failure.", null);
             return;
@@ -329,15 +328,25 @@ public final class StandInGraph implements AutoCloseable {
         }
     }
 
-    /** The roles of the request's bearer token for this scope; null if it has no valid one. */
-    private Set<String> granted(HttpExchange exchange) {
+    /** The permissions of the request's bearer token for this scope and mailbox; null if it has no valid one. */
+    private Set<String> granted(HttpExchange exchange, String mailbox) {
         String auth = exchange.getRequestHeaders().getFirst("Authorization");
-        return auth != null && auth.startsWith("Bearer ") ? roles.apply(auth.substring(7), scope) : null;
+        return auth != null && auth.startsWith("Bearer ") ? roles.permissions(auth.substring(7), scope, mailbox) : null;
+    }
+
+    /**
+     * What a bearer token may do: an app token its application roles anywhere; a user's token its
+     * delegated permissions on the user's own mailbox only.
+     */
+    @FunctionalInterface
+    public interface Authorizer {
+        /** The permissions, or null if the token is not valid for {@code scope}. */
+        Set<String> permissions(String token, String scope, String mailbox);
     }
 
     /** GET /users/{id}: a directory read, answered with the directory's error codes. */
     private void user(HttpExchange exchange, String mailbox) throws IOException {
-        Set<String> granted = granted(exchange);
+        Set<String> granted = granted(exchange, mailbox);
         if (granted == null) {
             error(exchange, 401, "InvalidAuthenticationToken", "Access token validation failure.", null);
         } else if (!granted.contains(USER_READ_ALL_ROLE)) {

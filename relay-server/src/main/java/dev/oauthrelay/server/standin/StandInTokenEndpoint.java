@@ -321,6 +321,27 @@ public final class StandInTokenEndpoint implements AutoCloseable {
         userSignIn.revokeUser(user);
     }
 
+    /**
+     * What a token may do on Graph for {@code mailbox}: an app token's roles for {@code appScope}
+     * ({@code <resource>/.default}); a user's token for {@code <resource>/Mail.Send} has Mail.Send
+     * on the user's own mailbox and nothing on others; null if the token is not valid for the resource.
+     */
+    public Set<String> graphPermissions(String accessToken, String appScope, String mailbox) {
+        Set<String> roles = rolesFor(accessToken, appScope);
+        if (roles != null) {
+            return roles;
+        }
+        if (!isValid(accessToken) || !appScope.endsWith("/.default")) {
+            return null;
+        }
+        Issued i = issued.get(accessToken);
+        String delegated = appScope.substring(0, appScope.length() - ".default".length()) + "Mail.Send";
+        if (i.user() == null || !i.scope().equals(delegated)) {
+            return null;
+        }
+        return i.user().equalsIgnoreCase(mailbox) ? Set.of("Mail.Send") : Set.of();
+    }
+
     /** The user a delegated token was issued to; null for an app token or an invalid one. */
     public String userOf(String accessToken) {
         Issued i = issued.get(accessToken);

@@ -47,6 +47,10 @@ class DelegatedSignInTest extends DeliveryTestSupport {
     }
 
     private String accounts() {
+        return accounts("smtp");
+    }
+
+    private String accounts(String upstream) {
         StandInTokenEndpoint entra = standIns.entra();
         return """
                 sign-in { key-file = "%s" }
@@ -58,14 +62,17 @@ class DelegatedSignInTest extends DeliveryTestSupport {
                   authority = "%s"
                   trusted-certificates = "%s"
                 } ]
-                trusted-networks = [ { cidr = "%s/32", mailbox = "%s", upstream-account = %s } ]
+                trusted-networks = [ { cidr = "%s/32", mailbox = "%s", upstream-account = %s, upstream = %s } ]
                 """.formatted(keyFile, ACCOUNT, entra.tenantId(), PUBLIC_CLIENT, entra.authority(),
-                entra.certificatePath(), TestRelay.TRUSTED_HOST, StandIns.SCANNER, ACCOUNT);
+                entra.certificatePath(), TestRelay.TRUSTED_HOST, StandIns.SCANNER, ACCOUNT, upstream);
     }
 
     private String sendAsScanner(String subject) throws Exception {
+        // From the scanner's own address: a user may send as itself only (Graph checks the From header).
+        String content = message(subject, "scan").replace("From: Printer 2. OG <printer@contoso.com>",
+                "From: Scanner <" + StandIns.SCANNER + ">");
         try (SmtpTestClient c = TestRelay.trustedHost(relay, "scanner")) {
-            String id = SmtpTestClient.queueId(c.sendMail(StandIns.SCANNER, List.of(RCPT), message(subject, "scan")));
+            String id = SmtpTestClient.queueId(c.sendMail(StandIns.SCANNER, List.of(RCPT), content));
             c.command("QUIT");
             return id;
         }
@@ -153,5 +160,18 @@ class DelegatedSignInTest extends DeliveryTestSupport {
         assertThat(AdminHttp.get(relay.adminPort(), "/health/ready").body())
                 .contains(ACCOUNT + " (SMTP): ", "sign in again: ./relay login --account " + ACCOUNT)
                 .contains("\"credentials\":{\"status\":\"DOWN\"", "refresh token of upstream account " + ACCOUNT);
+    }
+
+    @Test
+    void graphTakesTheUsersDelegatedMailSendForTheUsersOwnMailbox() throws Exception {
+        standIns.entra().grantDelegatedScope("https://localhost/Mail.Send");
+        startRelay(standIns.hocon() + accounts("graph"));
+        assertThat(login()).isZero();
+        sendAsScanner("through graph as the user");
+        until("Graph took the message", () -> !standIns.graph().messages().isEmpty());
+        assertThat(delivery().failedCount()).isZero();
+        assertThat(standIns.graph().messages()).singleElement()
+                .satisfies(m -> assertThat(m.mailbox()).isEqualToIgnoringCase(StandIns.SCANNER));
+        assertThat(standIns.exchange().messages()).as("not over SMTP").isEmpty();
     }
 }

@@ -58,7 +58,7 @@ public final class StandIns implements AutoCloseable {
                     .mailbox(NOTICES)
                     .tokenValidator((mailbox, token) -> entra.acceptsForSmtp(mailbox, token))
                     .start();
-            StandInGraph graph = StandInGraph.start(dir.resolve("graph"), GRAPH_SCOPE, entra::rolesFor,
+            StandInGraph graph = StandInGraph.start(dir.resolve("graph"), GRAPH_SCOPE, entra::graphPermissions,
                     Map.of(PRINTER, Set.of(PRINTER_SEND_AS), SCANNER, Set.of(), NOTICES, Set.of()));
             return new StandIns(entra, exchange, graph);
         } catch (InterruptedException | RuntimeException e) {

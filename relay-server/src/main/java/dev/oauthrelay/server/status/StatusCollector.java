@@ -92,14 +92,15 @@ public final class StatusCollector {
     private List<StatusView.Token> tokens() {
         List<StatusView.Token> out = new ArrayList<>();
         tokens.ifPresent(t -> t.accounts().forEach(a -> {
-            out.add(token(a.account().name(), "SMTP", a.smtp()));
-            a.graph().ifPresent(g -> out.add(token(a.account().name(), "Graph", g)));
+            Optional<String> user = a.session().flatMap(s -> s.session()).map(s -> s.username());
+            out.add(token(a.account().name(), "SMTP", a.smtp(), user));
+            a.graph().ifPresent(g -> out.add(token(a.account().name(), "Graph", g, user)));
         }));
         return out;
     }
 
-    private static StatusView.Token token(String account, String use, CachingTokenProvider cache) {
-        return new StatusView.Token(account, use, cache.validUntil(), cache.lastError());
+    private static StatusView.Token token(String account, String use, CachingTokenProvider cache, Optional<String> user) {
+        return new StatusView.Token(account, use, cache.validUntil(), cache.lastError(), user);
     }
 
     private StatusView.Queue queue() throws IOException {

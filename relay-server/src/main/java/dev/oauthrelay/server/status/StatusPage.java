@@ -111,6 +111,8 @@ public final class StatusPage {
     }
 
     private static void token(StringBuilder b, Token token, Instant now) {
+        token.signedInAs().ifPresent(user -> b.append("<p>Signed in as ").append(Html.text(user))
+                .append(" (relay login).</p>"));
         if (token.validUntil().isPresent()) {
             b.append("<p><span class=\"badge ok\">valid</span> until ").append(Html.when(token.validUntil().get(), now))
                     .append("; it is refreshed at least 10 minutes before it expires.</p>");

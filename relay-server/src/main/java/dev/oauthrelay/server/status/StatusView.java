@@ -59,8 +59,14 @@ public record StatusView(Instant asOf, Health health, List<Token> tokens, Queue 
      * @param account   the upstream account's name ("default" is relay.oauth)
      * @param use       "SMTP" or "Graph"
      * @param lastError why the last fetch failed, if none has succeeded since
+     * @param signedInAs the user signed in with {@code relay login}, for an account with sign-in = user
      */
-    public record Token(String account, String use, Optional<Instant> validUntil, Optional<String> lastError) {
+    public record Token(String account, String use, Optional<Instant> validUntil, Optional<String> lastError,
+                        Optional<String> signedInAs) {
+        /** A token of an app account (no signed-in user). */
+        public Token(String account, String use, Optional<Instant> validUntil, Optional<String> lastError) {
+            this(account, use, validUntil, lastError, Optional.empty());
+        }
     }
 
     /**

@@ -129,6 +129,8 @@ class DelegatedSignInTest extends DeliveryTestSupport {
         assertThat(standIns.entra().userSignIns()).isEqualTo(1);
         int redeemed = standIns.entra().refreshTokenRedemptions();
         assertThat(redeemed).as("the relay redeemed the stored refresh token").isPositive();
+        assertThat(AdminHttp.get(relay.adminPort(), "/").body()).contains("<h3>" + ACCOUNT + " (SMTP)</h3>",
+                "Signed in as " + StandIns.SCANNER);
 
         stopRelay();
         startRelay(standIns.hocon() + accounts());

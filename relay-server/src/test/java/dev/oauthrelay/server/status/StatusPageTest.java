@@ -156,11 +156,12 @@ class StatusPageTest {
         String html = token(List.of(
                 new Token("default", "SMTP", Optional.of(NOW.plusSeconds(600)), Optional.empty()),
                 new Token("fabrikam", "SMTP", Optional.empty(), Optional.of(WRONG_SECRET)),
-                new Token("fabrikam", "Graph", Optional.empty(), Optional.empty())));
+                new Token("fabrikam", "Graph", Optional.empty(), Optional.empty(), Optional.of("scan<er>@fabrikam.example"))));
         assertThat(html).contains("<h3>default (SMTP)</h3>", "<h3>fabrikam (SMTP)</h3>", "<h3>fabrikam (Graph)</h3>");
         assertThat(html.substring(html.indexOf("fabrikam (SMTP)"), html.indexOf("fabrikam (Graph)")))
                 .contains("no valid token", "AADSTS7000215");
-        assertThat(html.substring(html.indexOf("fabrikam (Graph)"))).contains("none yet");
+        assertThat(html.substring(html.indexOf("fabrikam (Graph)"))).contains("none yet",
+                "Signed in as scan&lt;er&gt;@fabrikam.example (relay login).");
     }
 
     @Test

@@ -34,13 +34,13 @@ def fmt(v, digits=1):
 
 def cell_table(rows):
     out = ["| size | sessions | accepted msg/s | accepted MB/s | delivered msg/s | delivered MB/s "
-           "| ack p50 ms | ack p99 ms | greeting p50 ms | CPU s / 1000 msg | peak RSS MiB | msgs (errors) | load |",
-           "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+           "| ack p50 ms | ack p99 ms | greeting p50 ms | CPU s / 1000 msg | peak PSS MiB | peak RSS sum MiB | msgs (errors) | load |",
+           "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         out.append(f"| {size_name(r['size'])} | {r['sessions']} | {fmt(r['accept_msgs'])} | {fmt(r['accept_mbs'], 2)} "
                    f"| {fmt(r['deliver_msgs'])} | {fmt(r['deliver_mbs'], 2)} | {fmt(r['ack_p50_ms'], 2)} "
                    f"| {fmt(r['ack_p99_ms'], 2)} | {fmt(r['greet_p50_ms'], 1)} | {fmt(r['cpu_s_per_1000'], 2)} "
-                   f"| {fmt(r['peak_rss_mib'], 0)} | {r['accepted']} ({r['errors']}) | {r['load']} |")
+                   f"| {fmt(r.get('peak_pss_mib'), 0)} | {fmt(r['peak_rss_mib'], 0)} | {r['accepted']} ({r['errors']}) | {r['load']} |")
     return out
 
 

@@ -83,6 +83,7 @@ public final class IdleConnections {
             double openSecs = (System.nanoTime() - start) / 1e9;
             Thread.sleep(2000); // let the MTA settle (buffers released, GC) before measuring
             long rssIdle = tree.rssKiB();
+            long pssIdle = tree.pssKiB();
             double[] greet = new double[probes];
             for (int p = 0; p < probes; p++) {
                 long t0 = System.nanoTime();
@@ -105,9 +106,9 @@ public final class IdleConnections {
             String load = Files.readString(Path.of("/proc/loadavg")).trim().split(" ")[0];
             String json = String.format(Locale.ROOT,
                     "{\"label\":\"%s\",\"idle\":%d,\"greeted\":%d,\"still_open\":%d,\"sources\":%d,\"open_secs\":%.1f,"
-                            + "\"rss_before_mib\":%.1f,\"rss_idle_mib\":%.1f,\"probe_greet_ms_median\":%.1f,"
+                            + "\"rss_before_mib\":%.1f,\"rss_idle_mib\":%.1f,\"pss_idle_mib\":%.1f,\"probe_greet_ms_median\":%.1f,"
                             + "\"probe_greet_ms_max\":%.1f,\"load\":\"%s\"}",
-                    label, count, greeted, stillOpen, sources, openSecs, rssBefore / 1024.0, rssIdle / 1024.0,
+                    label, count, greeted, stillOpen, sources, openSecs, rssBefore / 1024.0, rssIdle / 1024.0, pssIdle / 1024.0,
                     greet[greet.length / 2], greet[greet.length - 1], load);
             System.out.println(json);
             if (out != null) {

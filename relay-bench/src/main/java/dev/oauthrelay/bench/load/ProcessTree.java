@@ -45,6 +45,19 @@ final class ProcessTree {
 
     /** Sum of VmRSS of the processes in the tree, in KiB; -1 if unknown. */
     long rssKiB() {
+        return sum("status", "VmRSS:");
+    }
+
+    /**
+     * Sum of the proportional set sizes (Pss in smaps_rollup), in KiB; -1 if unknown. Unlike the
+     * RSS sum it counts pages shared between processes (Postfix's smtpd processes share their
+     * code and libraries) once in total, not once per process.
+     */
+    long pssKiB() {
+        return sum("smaps_rollup", "Pss:");
+    }
+
+    private long sum(String file, String key) {
         if (dir == null) {
             return -1;
         }
@@ -53,9 +66,9 @@ final class ProcessTree {
             List<String> pids = Files.readAllLines(dir.resolve("cgroup.procs"));
             for (String pid : pids) {
                 try {
-                    for (String line : Files.readAllLines(Path.of("/proc", pid.trim(), "status"))) {
-                        if (line.startsWith("VmRSS:")) {
-                            total += Long.parseLong(line.substring(6).trim().split("\\s+")[0]);
+                    for (String line : Files.readAllLines(Path.of("/proc", pid.trim(), file))) {
+                        if (line.startsWith(key)) {
+                            total += Long.parseLong(line.substring(key.length()).trim().split("\\s+")[0]);
                             break;
                         }
                     }
@@ -73,13 +86,16 @@ final class ProcessTree {
     final class PeakRss implements AutoCloseable {
         private volatile boolean running = true;
         private volatile long peak;
+        private volatile long peakPss;
         private final Thread thread;
 
         PeakRss() {
             peak = rssKiB();
+            peakPss = pssKiB();
             thread = new Thread(() -> {
                 while (running) {
                     peak = Math.max(peak, rssKiB());
+                    peakPss = Math.max(peakPss, pssKiB());
                     try {
                         Thread.sleep(100);
                     } catch (InterruptedException e) {
@@ -93,6 +109,10 @@ final class ProcessTree {
 
         long peakKiB() {
             return Math.max(peak, rssKiB());
+        }
+
+        long peakPssKiB() {
+            return Math.max(peakPss, pssKiB());
         }
 
         @Override

@@ -5,8 +5,8 @@ import json
 import sys
 from pathlib import Path
 
-BEGIN = "<!-- bench/run results: begin (generated, do not edit) -->"
-END = "<!-- bench/run results: end -->"
+BEGIN = "<!-- bench/run {}: begin (generated, do not edit) -->"
+END = "<!-- bench/run {}: end -->"
 
 VARIANTS = [
     ("loopback", "(a) Loopback limit: load generator straight into the sink"),
@@ -87,6 +87,9 @@ def jmh_table(path):
 def main():
     d = Path(sys.argv[1])
     docs = Path(sys.argv[sys.argv.index("--docs") + 1]) if "--docs" in sys.argv else None
+    # --section NAME: which generated section of the docs file to replace (default "results").
+    section = sys.argv[sys.argv.index("--section") + 1] if "--section" in sys.argv else "results"
+    begin, end = BEGIN.format(section), END.format(section)
     rows = [json.loads(line) for line in (d / "results.jsonl").read_text().splitlines() if line.strip()]
     cells = {(r["label"], r["size"], r["sessions"]): r for r in rows if "size" in r}
     md = ["### Machine and run", "", "```"] + (d / "machine.txt").read_text().splitlines() + ["```", ""]
@@ -124,12 +127,12 @@ def main():
     (d / "results.md").write_text(text)
     if docs:
         doc = docs.read_text()
-        if BEGIN in doc and END in doc:
-            head, rest = doc.split(BEGIN, 1)
-            _, tail = rest.split(END, 1)
-            docs.write_text(head + BEGIN + "\n\n" + text + "\n" + END + tail)
+        if begin in doc and end in doc:
+            head, rest = doc.split(begin, 1)
+            _, tail = rest.split(end, 1)
+            docs.write_text(head + begin + "\n\n" + text + "\n" + end + tail)
         else:
-            docs.write_text(doc.rstrip("\n") + "\n\n" + BEGIN + "\n\n" + text + "\n" + END + "\n")
+            docs.write_text(doc.rstrip("\n") + "\n\n" + begin + "\n\n" + text + "\n" + end + "\n")
     print(text)
 
 

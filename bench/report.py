@@ -91,12 +91,18 @@ def main():
     section = sys.argv[sys.argv.index("--section") + 1] if "--section" in sys.argv else "results"
     begin, end = BEGIN.format(section), END.format(section)
     rows = [json.loads(line) for line in (d / "results.jsonl").read_text().splitlines() if line.strip()]
+    failed = [r for r in rows if "size" in r and r["accepted"] == 0]
+    rows = [r for r in rows if not ("size" in r and r["accepted"] == 0)]
     cells = {(r["label"], r["size"], r["sessions"]): r for r in rows if "size" in r}
     md = ["### Machine and run", "", "```"] + (d / "machine.txt").read_text().splitlines() + ["```", ""]
     for label, title in VARIANTS:
         sel = [r for r in rows if r.get("label") == label and "size" in r]
         if sel:
             md += [f"#### {title}", ""] + cell_table(sel) + [""]
+    if failed:
+        md += ["#### Failed cells (no message accepted; left out of the tables)", ""]
+        md += [f"- {r['label']} {size_name(r['size'])} x {r['sessions']}: {r['errors']} errors, "
+               f"e.g. {r['first_errors'][:1]}" for r in failed] + [""]
     md += ["#### Targets: relay / Postfix at 1 KiB and 100 KiB, 10 and 50 sessions (durability on in both)", ""]
     md += targets(cells) + [""]
     starts = [r for r in rows if "start_to_listening_ms" in r]

@@ -123,15 +123,18 @@ public final class LoadGenerator {
                     "{\"label\":\"%s\",\"size\":%d,\"sessions\":%d,\"accepted\":%d,\"errors\":%d,\"delivered\":%d,"
                             + "\"accept_secs\":%.3f,\"accept_msgs\":%.1f,\"accept_mbs\":%.2f,"
                             + "\"deliver_secs\":%s,\"deliver_msgs\":%s,\"deliver_mbs\":%s,"
-                            + "\"ack_p50_ms\":%.2f,\"ack_p99_ms\":%.2f,\"greet_p50_ms\":%.2f,"
+                            + "\"ack_p50_ms\":%s,\"ack_p99_ms\":%s,\"greet_p50_ms\":%s,"
                             + "\"cpu_s_per_1000\":%s,\"peak_rss_mib\":%s,\"peak_pss_mib\":%s,\"load\":\"%s\",\"first_errors\":%s}",
                     o.label, cell.size, cell.sessions, n, errors.get(), delivered,
                     acceptSecs, n / acceptSecs, n * (double) cell.size / 1e6 / acceptSecs,
                     num(deliverSecs, 3), num(n / deliverSecs, 1), num(n * (double) cell.size / 1e6 / deliverSecs, 2),
-                    pct(acks, 0.50), pct(acks, 0.99), pct(greets, 0.50),
+                    num(pct(acks, 0.50), 2), num(pct(acks, 0.99), 2), num(pct(greets, 0.50), 2),
                     cpuBefore < 0 || cpuAfter < 0 || n == 0 ? "null" : num((cpuAfter - cpuBefore) / 1e6 / n * 1000, 3),
                     peak < 0 ? "null" : num(peak / 1024.0, 1), peakPss < 0 ? "null" : num(peakPss / 1024.0, 1), load, jsonList(firstErrors));
             System.out.println(json);
+            if (n == 0) {
+                System.err.println(o.label + ": no message accepted in cell " + cell + ": " + firstErrors);
+            }
             if (o.out != null) {
                 Files.writeString(Path.of(o.out), json + "\n", StandardCharsets.UTF_8,
                         StandardOpenOption.CREATE, StandardOpenOption.APPEND);

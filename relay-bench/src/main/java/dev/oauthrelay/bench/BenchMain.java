@@ -83,9 +83,18 @@ public final class BenchMain {
         System.out.println("sink listening on 127.0.0.1:" + sink.port());
         StandInTokenEndpoint stopEntra = entra;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            sink.close();
-            if (stopEntra != null) {
-                stopEntra.close();
+            Thread stop = new Thread(() -> {
+                sink.close();
+                if (stopEntra != null) {
+                    stopEntra.close();
+                }
+            }, "sink-close");
+            stop.setDaemon(true);
+            stop.start();
+            try {
+                stop.join(3000); // a benchmark sink has nothing to save: never hang the harness's stop
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }, "sink-stop"));
         Thread.currentThread().join();

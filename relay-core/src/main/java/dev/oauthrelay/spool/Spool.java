@@ -361,8 +361,18 @@ public final class Spool {
 
     /** Bytes free for this process on the spool's file store. */
     public long usableSpace() throws IOException {
-        return Files.getFileStore(queueDir).getUsableSpace();
+        java.nio.file.FileStore store = fileStore;
+        if (store == null) {
+            // Looking the store up reads the whole mount table (/proc/mounts on Linux); it is
+            // asked at every MAIL FROM, so look it up once (the spool never moves to another one).
+            store = Files.getFileStore(queueDir);
+            fileStore = store;
+        }
+        return store.getUsableSpace();
     }
+
+    /** The file system of {@link #queueDir}, once looked up; see {@link #usableSpace()}. */
+    private volatile java.nio.file.FileStore fileStore;
 
     public Path queueDir() {
         return queueDir;

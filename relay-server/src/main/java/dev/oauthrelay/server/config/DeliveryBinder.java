@@ -74,8 +74,14 @@ final class DeliveryBinder {
             try {
                 tls = TlsMode.valueOf(mode.strip().toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                u.reject("tls", "starttls or implicit (the upstream is never plaintext)", false);
+                u.reject("tls", "starttls or implicit (none only for a loopback benchmark sink)", false);
             }
+        }
+        if (tls == TlsMode.NONE && host != null && !UpstreamSettings.isLoopback(host)) {
+            u.problem("tls", "= none (plaintext, no AUTH) is only allowed when upstream.host is a loopback address"
+                    + " (localhost, 127.x.x.x, ::1), for benchmarks and local sinks; use starttls or implicit for "
+                    + host.strip());
+            tls = null;
         }
         Path trust = RelayConfigBinder.path(u, "trusted-certificates", "a path to a PEM file of CA certificates", false);
         Integer perMailbox = positive(u, "max-connections-per-mailbox");

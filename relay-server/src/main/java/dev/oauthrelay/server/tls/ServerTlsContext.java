@@ -2,11 +2,14 @@ package dev.oauthrelay.server.tls;
 
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.IdentityCipherSuiteFilter;
+import io.netty.handler.ssl.JdkSslContext;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
@@ -18,7 +21,8 @@ import java.util.Objects;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLException;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -197,17 +201,37 @@ public final class ServerTlsContext {
         SslContext context;
         try {
             context = legacy ? LegacyTls.build(key, chain)
-                    : SslContextBuilder.forServer(key, chain.toArray(X509Certificate[]::new))
-                            .sslProvider(SslProvider.JDK)
-                            .protocols(protocols)
-                            .build();
+                    : jdkServerContext(key, chain, protocols);
             // Surfaces bad protocol names now rather than on the first connection.
             context.newEngine(ByteBufAllocator.DEFAULT).closeOutbound();
-        } catch (SSLException | RuntimeException e) {
+        } catch (GeneralSecurityException | IOException | RuntimeException e) {
             throw new TlsMaterialException(
                     "cannot build TLS context from " + certificateFile + " and " + keyFile + ": " + e.getMessage(), e);
         }
         return new Loaded(context, chain.get(0), snapshot.fingerprint());
+    }
+
+    /**
+     * The JDK-provider server context, built from a {@link SSLContext} of our own rather than with
+     * {@code SslContextBuilder.forServer}: Netty's builder path first runs a static probe
+     * (JdkSslServerContext) that decrypts a PBES2-encrypted key and stores keys in a PKCS12 key
+     * store, PBKDF2 with 10,000 SHA-256 rounds each. On a cold JVM that was most of the time from
+     * start to listening (measured with JFR, issue 8). The key store here only carries the key to
+     * the KeyManagerFactory in memory and is never written anywhere, so it is a JKS one. Cipher
+     * suites are Netty's defaults, as with the builder.
+     */
+    private static SslContext jdkServerContext(PrivateKey key, List<X509Certificate> chain, List<String> protocols)
+            throws GeneralSecurityException, IOException {
+        char[] password = new char[0];
+        KeyStore store = KeyStore.getInstance("JKS");
+        store.load(null, null);
+        store.setKeyEntry("key", key, password, chain.toArray(X509Certificate[]::new));
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(store, password);
+        SSLContext ssl = SSLContext.getInstance("TLS");
+        ssl.init(kmf.getKeyManagers(), null, null);
+        return new JdkSslContext(ssl, false, null, IdentityCipherSuiteFilter.INSTANCE, null, ClientAuth.NONE,
+                protocols.toArray(String[]::new), false);
     }
 
     private static Snapshot snapshot(Path certificateFile, Path keyFile) {

@@ -29,10 +29,15 @@ final class Authenticator {
     }
 
     /**
-     * A new connection authenticated as {@code mailbox}. The token comes first, so a token outage
+     * A new connection authenticated as {@code mailbox} (with {@link TlsMode#NONE}: not
+     * authenticated at all). The token comes first, so a token outage
      * costs no connection. Fails with an {@link UpstreamFailure} (or a connection error).
      */
     CompletableFuture<UpstreamConnection> open(String mailbox) {
+        if (settings.tls() == TlsMode.NONE) {
+            // Plaintext to a loopback sink: no token is fetched and no AUTH is sent (never a token in clear).
+            return connector.open(mailbox);
+        }
         return token(mailbox).thenCompose(token -> connector.open(mailbox).thenCompose(conn -> login(conn, token, true)));
     }
 

@@ -18,7 +18,8 @@ import java.util.concurrent.Executor;
 
 /**
  * Opens a connection and secures it: TCP connect, then either TLS at once (implicit) or greeting,
- * EHLO, STARTTLS (RFC 3207) and EHLO again. The result is a connection with verified TLS and the
+ * EHLO, STARTTLS (RFC 3207) and EHLO again (or, with {@link TlsMode#NONE} to a loopback sink,
+ * greeting and EHLO only). The result is a connection with verified TLS and the
  * post-TLS extensions, ready for AUTH. Nothing here ever sends a credential.
  */
 final class Connector {
@@ -91,7 +92,10 @@ final class Connector {
     }
 
     private CompletableFuture<UpstreamConnection> secure(UpstreamConnection conn) {
-        CompletableFuture<Void> secured = settings.tls() == TlsMode.IMPLICIT
+        CompletableFuture<Void> secured = settings.tls() == TlsMode.NONE
+                // Loopback benchmark sink only (UpstreamSettings enforces it); the Authenticator sends no AUTH.
+                ? greeting(conn).thenCompose(v -> ehlo(conn))
+                : settings.tls() == TlsMode.IMPLICIT
                 ? handshake(conn).thenCompose(v -> greeting(conn)).thenCompose(v -> ehlo(conn))
                 : greeting(conn)
                         .thenCompose(v -> ehlo(conn))

@@ -37,6 +37,10 @@ public record UpstreamSettings(String host, int port, TlsMode tls, Optional<Path
             throw new IllegalArgumentException("upstream port out of range: " + port);
         }
         Objects.requireNonNull(tls, "tls");
+        if (tls == TlsMode.NONE && !isLoopback(host)) {
+            throw new IllegalArgumentException("tls = none (plaintext, no AUTH) is only allowed to a loopback host"
+                    + " (localhost, 127.0.0.0/8, ::1), not " + host);
+        }
         Objects.requireNonNull(trustedCertificates, "trustedCertificates");
         if (ehloName == null || ehloName.isBlank() || !ehloName.matches("[\\x21-\\x7e]+")) {
             throw new IllegalArgumentException("EHLO name must be a domain or address literal: " + ehloName);
@@ -73,6 +77,20 @@ public record UpstreamSettings(String host, int port, TlsMode tls, Optional<Path
     public UpstreamSettings withTimeouts(Duration connect, Duration command, Duration data, Duration idle) {
         return new UpstreamSettings(host, port, tls, trustedCertificates, ehloName, maxConnectionsPerMailbox,
                 connect, command, data, idle);
+    }
+
+    /**
+     * Whether {@code host} names this machine without a DNS lookup: "localhost", an IPv4 literal in
+     * 127.0.0.0/8 or the IPv6 literal ::1. A name that merely resolves to loopback does not count:
+     * DNS could change it.
+     */
+    public static boolean isLoopback(String host) {
+        String h = host.strip().toLowerCase(java.util.Locale.ROOT);
+        if (h.startsWith("[") && h.endsWith("]")) {
+            h = h.substring(1, h.length() - 1);
+        }
+        return h.equals("localhost") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1")
+                || h.matches("127\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)(\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)){2}");
     }
 
     private static void requirePositive(Duration d, String name) {

@@ -89,6 +89,22 @@ class DeliveryConfigTest {
                 .hasMessageContaining(key);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"localhost", "127.0.0.1", "127.10.20.30", "'[::1]'", "::1"})
+    void plaintextUpstreamIsAllowedToALoopbackSinkOnly(String host) throws Exception {
+        RelayConfig c = parse("upstream { host = \"" + host + "\", port = 2526, tls = none }", Map.of());
+        assertThat(c.upstream().tls()).isEqualTo(TlsMode.NONE);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"smtp.office365.com", "10.0.0.1", "128.0.0.1", "127.0.0.1.example.com", "localhost.evil.com"})
+    void plaintextUpstreamToAnyOtherHostIsAConfigError(String host) {
+        assertThatThrownBy(() -> parse("upstream { host = \"" + host + "\", tls = none }", Map.of()))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("relay.upstream.tls")
+                .hasMessageContaining("loopback");
+    }
+
     @Test
     void secretNeverAppearsInAnErrorMessage() {
         assertThatThrownBy(() -> parse("oauth { tenant-id = t, client-id = c, client-secret = \"" + SECRET

@@ -41,7 +41,8 @@ public final class Spool {
         this.quarantineDir = root.resolve("quarantine");
         this.stateDir = root.resolve("state");
         this.deadLetterDir = root.resolve("deadletter");
-        this.ops = ops;
+        // Concurrent commits share directory fsyncs (group commit); each still waits for one.
+        this.ops = new CoalescingDurableOps(ops);
     }
 
     /** Opens (creating if needed) {@code <dataDir>/spool/{tmp,queue,quarantine}}. */

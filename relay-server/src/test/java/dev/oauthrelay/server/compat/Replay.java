@@ -20,6 +20,7 @@ import java.util.Random;
  *   &#64; listener plain            the relay listener to connect to (see ReplayRunner); required
  *   &#64; client 127.0.0.2          the loopback address to connect from (127.0.0.2 is a trusted host)
  *   &#64; line-end lf               "D:" lines end with a bare LF (default crlf)
+ *   &#64; greeting-delay 500ms      relay.limits.greeting-delay for this replay (default: the relay's default)
  *   S: 220 relay.test           read the next whole reply; its first line must start with this text
  *   S~ AUTH PLAIN LOGIN         some line of the last reply read contains this text (reads nothing)
  *   S: &lt;closed&gt;               the relay closes the connection (and sends nothing more)
@@ -41,7 +42,7 @@ import java.util.Random;
  * The data bytes of a message are whatever the script sends between a {@code 354} and the next
  * reply read, usually ended by {@code C: .}; they need not come from {@code D} lines.
  */
-record Replay(String name, String listener, String client, List<Step> steps) {
+record Replay(String name, String listener, String client, String greetingDelay, List<Step> steps) {
 
     /** One line of a script, with its line number for failure messages. */
     sealed interface Step {
@@ -62,6 +63,7 @@ record Replay(String name, String listener, String client, List<Step> steps) {
     static Replay parse(String name, List<String> lines) {
         String listener = null;
         String client = "127.0.0.1";
+        String greetingDelay = null;
         boolean bareLf = false;
         List<Step> steps = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
@@ -80,6 +82,7 @@ record Replay(String name, String listener, String client, List<Step> steps) {
                     switch (kv[0]) {
                         case "listener" -> listener = kv[1];
                         case "client" -> client = kv[1];
+                        case "greeting-delay" -> greetingDelay = kv[1];
                         case "line-end" -> bareLf = switch (kv[1]) {
                             case "lf" -> true;
                             case "crlf" -> false;
@@ -107,7 +110,7 @@ record Replay(String name, String listener, String client, List<Step> steps) {
         if (listener == null) {
             throw new IllegalArgumentException(name + ": no \"@ listener\"");
         }
-        return new Replay(name, listener, client, steps);
+        return new Replay(name, listener, client, greetingDelay, steps);
     }
 
     private static Step expectation(String name, int n, String arg) {

@@ -70,7 +70,8 @@ final class ReplayRunner {
 
     /** Runs {@code replay} against a relay with its data in {@code dataDir}; the relay is closed after. */
     static void run(Replay replay, StandIns standIns, Path dataDir) throws Exception {
-        try (Relay relay = TestRelay.start(dataDir, standIns.hocon() + CONFIG)) {
+        String greeting = replay.greetingDelay() == null ? "" : "\nlimits.greeting-delay = " + replay.greetingDelay();
+        try (Relay relay = TestRelay.start(dataDir, standIns.hocon() + CONFIG + greeting)) {
             new ReplayRunner(replay, standIns).play(relay);
         }
     }

@@ -19,7 +19,7 @@ class ProtectionConfigTest {
     void defaultsAreTheDocumentedOnes() throws Exception {
         ProtectionConfig p = ConfigLoader.load(Optional.empty(), Map.of()).protection();
         assertThat(p.authFailuresPerSession()).isEqualTo(3);
-        assertThat(p.greetingDelay()).isEqualTo(Duration.ofMillis(500));
+        assertThat(p.greetingDelay()).as("greets at once: a LAN of known devices").isZero();
         assertThat(p.slowClients()).isEqualTo(new SlowClientLimits(Duration.ofMinutes(5), 512, Duration.ofMinutes(5)));
         assertThat(p.authThrottle()).isEqualTo(AuthThrottle.Settings.DEFAULTS);
     }

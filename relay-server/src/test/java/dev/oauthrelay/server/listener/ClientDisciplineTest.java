@@ -50,7 +50,7 @@ class ClientDisciplineTest {
 
     @Test
     void aClientThatTalksBeforeTheGreetingIsDisconnected() throws Exception {
-        start(""); // the default greeting delay
+        start("limits { greeting-delay = 500ms }"); // the early-talker check, off by default
         try (SmtpTestClient c = new SmtpTestClient(relay.port("plain"))) {
             c.send("EHLO eager\r\n");
             assertThat(c.reply()).isEqualTo(EARLY); // no 220 before it
@@ -71,7 +71,7 @@ class ClientDisciplineTest {
 
     @Test
     void implicitTlsAppliesTheSameRuleAfterTheHandshake() throws Exception {
-        start("");
+        start("limits { greeting-delay = 500ms }");
         try (SmtpTestClient c = SmtpTestClient.implicitTls(relay.port("smtps"))) {
             c.send("EHLO eager\r\n");
             assertThat(c.reply()).isEqualTo(EARLY);
@@ -250,7 +250,7 @@ class ClientDisciplineTest {
 
     @Test
     void aBrowserThatDoesNotWaitForTheGreetingIsAnEarlyTalker() throws Exception {
-        start("");
+        start("limits { greeting-delay = 500ms }");
         try (SmtpTestClient c = new SmtpTestClient(relay.port("plain"))) {
             c.send("CONNECT example.com:443 HTTP/1.1\r\nHost: example.com\r\n\r\n");
             assertThat(c.reply()).isEqualTo(EARLY);

@@ -42,7 +42,8 @@ class ProxyProtocolTest {
                 ]
                 trusted-proxies = ["127.0.0.1/32", "::1"]
                 trusted-networks = [ { cidr = "%s/32", mailbox = "%s" } ]
-                limits { idle-timeout = 2s, max-connections-per-address = 2 }
+                # The early-talker check on (off by default), for the test of bytes behind the header.
+                limits { idle-timeout = 2s, max-connections-per-address = 2, greeting-delay = 500ms }
                 """.formatted(DEVICE, DEVICE_MAILBOX));
     }
 

@@ -196,12 +196,15 @@ public final class Spool {
     }
 
     /**
-     * Deletes the entry (if present: safe to retry) and fsyncs {@code queue/} so it stays deleted;
-     * then its delivery state (a leftover state file is harmless and removed at start-up).
+     * Deletes the entry (if present: safe to retry), then its delivery state (a leftover state file
+     * is harmless and removed at start-up). The deletion is not fsynced on its own: a power failure
+     * that undid it would make the relay deliver the message again (a duplicate, never a loss), and
+     * the next commit's sync of {@code queue/} makes it durable anyway. A process crash loses
+     * nothing either way (the kernel keeps the directory change). Postfix does not sync its
+     * deletions either; this saves an fsync per delivered message.
      */
     public void remove(QueueId id) throws IOException {
         Files.deleteIfExists(queueDir.resolve(SpoolFormat.fileName(id)));
-        ops.syncDirectory(queueDir);
         Files.deleteIfExists(stateFile(id));
     }
 

@@ -22,7 +22,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.stream.Stream;
 
 /**
  * The outbound half of the data path, wired together: token sources (MSAL4J) -> one token cache
@@ -47,10 +46,9 @@ final class OutboundPath implements AutoCloseable {
                               dev.oauthrelay.observe.RelayEvents events) {
         DeliveryConfig d = config.delivery();
         IdentityRoutes routes = new IdentityRoutes(config.accounts(), config.trustedNetworks(), d.defaultUpstream());
-        List<Identity> identities = identities(config);
         Map<String, String> mailboxAccounts = new LinkedHashMap<>();
         Set<String> graphAccounts = new HashSet<>();
-        for (Identity i : identities) {
+        for (Identity i : config.identities()) {
             mailboxAccounts.put(i.mailbox(), i.upstreamAccount());
             if (i.upstream().usesGraph()) {
                 graphAccounts.add(i.upstreamAccount());
@@ -58,9 +56,9 @@ final class OutboundPath implements AutoCloseable {
         }
         if (d.defaultUpstream().usesGraph()) {
             // Notices and mail of identities no longer configured go through the fallback account.
-            graphAccounts.add(fallbackAccount(config));
+            graphAccounts.add(config.fallbackAccount());
         }
-        UpstreamTokens tokens = UpstreamTokens.start(config.upstreamAccounts(), mailboxAccounts, graphAccounts,
+        UpstreamTokens tokens = UpstreamTokens.start(config.upstreamAccounts(), config.fallbackAccount(), mailboxAccounts, graphAccounts,
                 config.graph().scope(), clock, timer, d.tokenRetryDelay(), events);
         GraphUpstream graph = routes.anyGraph() ? new GraphUpstream(config.graph(), tokens.graph(), clock) : null;
         RoutingUpstream upstream = new RoutingUpstream(new SmtpUpstream(config.upstream(), tokens.smtp()),
@@ -76,15 +74,6 @@ final class OutboundPath implements AutoCloseable {
         return new OutboundPath(tokens, upstream, scheduler);
     }
 
-    private static List<Identity> identities(RelayConfig config) {
-        return Stream.concat(config.accounts().stream().map(a -> a.identity()),
-                config.trustedNetworks().stream().map(n -> n.identity())).toList();
-    }
-
-    private static String fallbackAccount(RelayConfig config) {
-        return config.upstreamAccounts().containsKey(Identity.DEFAULT_ACCOUNT)
-                ? Identity.DEFAULT_ACCOUNT : config.upstreamAccounts().keySet().iterator().next();
-    }
 
     DeliveryScheduler scheduler() {
         return scheduler;

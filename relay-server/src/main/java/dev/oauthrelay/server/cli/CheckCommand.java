@@ -2,11 +2,8 @@ package dev.oauthrelay.server.cli;
 
 import dev.oauthrelay.delivery.AttemptResult;
 import dev.oauthrelay.delivery.RoutingUpstream;
-import dev.oauthrelay.policy.DeviceAccount;
-import dev.oauthrelay.policy.TrustedNetwork;
 import dev.oauthrelay.policy.UpstreamChoice;
 import dev.oauthrelay.server.config.RelayConfig;
-import dev.oauthrelay.server.oauth.MsalTokenSource;
 import dev.oauthrelay.server.oauth.AppAccount;
 import dev.oauthrelay.server.oauth.TokenSources;
 import dev.oauthrelay.server.oauth.UpstreamAccount;
@@ -32,7 +29,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -245,25 +241,18 @@ final class CheckCommand implements Callable<Integer> {
      */
     static Map<String, Set<UpstreamChoice>> routes(RelayConfig relay, String upstreamAccount) {
         Map<String, Set<UpstreamChoice>> out = new LinkedHashMap<>();
-        Stream.concat(relay.accounts().stream().map(DeviceAccount::identity),
-                        relay.trustedNetworks().stream().map(TrustedNetwork::identity))
+        relay.identities().stream()
                 .filter(i -> i.upstreamAccount().equals(upstreamAccount))
                 .forEach(i -> out.computeIfAbsent(i.mailbox(), m -> EnumSet.noneOf(UpstreamChoice.class)).add(i.upstream()));
         // Failure notices go as their mailbox's identity's account, else as the fallback account.
-        String fallback = relay.upstreamAccounts().containsKey(dev.oauthrelay.policy.Identity.DEFAULT_ACCOUNT)
-                ? dev.oauthrelay.policy.Identity.DEFAULT_ACCOUNT : relay.upstreamAccounts().keySet().iterator().next();
         relay.delivery().notifyMailbox()
-                .filter(m -> upstreamAccount.equals(fallback) && !mailboxUsed(relay, m))
+                .filter(m -> upstreamAccount.equals(relay.fallbackAccount())
+                        && relay.identities().stream().noneMatch(i -> i.mailbox().equalsIgnoreCase(m)))
                 .ifPresent(m -> out.computeIfAbsent(m, k -> EnumSet.noneOf(UpstreamChoice.class))
                         .add(relay.delivery().defaultUpstream()));
         return out;
     }
 
-    private static boolean mailboxUsed(RelayConfig relay, String mailbox) {
-        return Stream.concat(relay.accounts().stream().map(DeviceAccount::identity),
-                relay.trustedNetworks().stream().map(TrustedNetwork::identity))
-                .anyMatch(i -> i.mailbox().equalsIgnoreCase(mailbox));
-    }
 
     private static Set<String> mailboxesWhere(Map<String, Set<UpstreamChoice>> routes, Predicate<UpstreamChoice> choice) {
         Set<String> out = new LinkedHashSet<>();

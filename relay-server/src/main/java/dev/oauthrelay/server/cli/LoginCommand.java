@@ -17,7 +17,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -97,7 +96,7 @@ final class LoginCommand implements Callable<Integer> {
 
     private static Set<String> mailboxesOf(RelayConfig relay, String account) {
         Set<String> out = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
-        Stream.concat(relay.accounts().stream().map(a -> a.identity()), relay.trustedNetworks().stream().map(n -> n.identity()))
+        relay.identities().stream()
                 .filter(i -> i.upstreamAccount().equals(account))
                 .forEach(i -> out.add(i.mailbox()));
         return out;

@@ -6,9 +6,7 @@ import dev.oauthrelay.delivery.RecipientOutcome;
 import dev.oauthrelay.delivery.RemoteReply;
 import dev.oauthrelay.delivery.Submission;
 import dev.oauthrelay.delivery.Upstream;
-import dev.oauthrelay.policy.DeviceAccount;
 import dev.oauthrelay.policy.Identity;
-import dev.oauthrelay.policy.TrustedNetwork;
 import dev.oauthrelay.policy.UpstreamChoice;
 import dev.oauthrelay.server.config.RelayConfig;
 import dev.oauthrelay.server.graph.GraphUpstream;
@@ -82,8 +80,7 @@ final class SendTestCommand implements Callable<Integer> {
         // The identity's upstream account; without an identity, the account failure notices use.
         String accountName = identity.map(Identity::upstreamAccount)
                 .filter(relay.upstreamAccounts()::containsKey)
-                .orElse(relay.upstreamAccounts().containsKey(Identity.DEFAULT_ACCOUNT) ? Identity.DEFAULT_ACCOUNT
-                        : relay.upstreamAccounts().keySet().iterator().next());
+                .orElse(relay.fallbackAccount());
         byte[] message = message(relay.hostname(), graph ? "Microsoft Graph" : "Exchange Online SMTP");
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
         try (TokenSources sources = TokenSources.of(relay.upstreamAccounts().get(accountName), Clock.systemUTC());
@@ -122,9 +119,7 @@ final class SendTestCommand implements Callable<Integer> {
 
     /** The first identity that may use {@code sender}, whose mailbox and upstream the test takes. */
     static Optional<Identity> identityFor(RelayConfig relay, String sender) {
-        return Stream.concat(relay.accounts().stream().map(DeviceAccount::identity),
-                        relay.trustedNetworks().stream().map(TrustedNetwork::identity))
-                .filter(i -> i.maySend(sender)).findFirst();
+        return relay.identities().stream().filter(i -> i.maySend(sender)).findFirst();
     }
 
     private byte[] message(String hostname, String path) {

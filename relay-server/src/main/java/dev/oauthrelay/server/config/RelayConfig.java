@@ -67,6 +67,22 @@ public record RelayConfig(String hostname, Path dataDir, List<ListenerConfig> li
                 ? java.util.Optional.of(app.settings()) : java.util.Optional.empty();
     }
 
+    /** Every identity mail can be submitted as: the device accounts', then the trusted networks'. */
+    public List<dev.oauthrelay.policy.Identity> identities() {
+        return java.util.stream.Stream.concat(accounts.stream().map(DeviceAccount::identity),
+                trustedNetworks.stream().map(TrustedNetwork::identity)).toList();
+    }
+
+    /**
+     * The upstream account of mail no identity names (the relay's failure notices, an identity
+     * removed while its mail waited): "default" (relay.oauth) if configured, else the first one.
+     * Only meaningful when {@link #delivers()}.
+     */
+    public String fallbackAccount() {
+        return upstreamAccounts.containsKey(dev.oauthrelay.policy.Identity.DEFAULT_ACCOUNT)
+                ? dev.oauthrelay.policy.Identity.DEFAULT_ACCOUNT : upstreamAccounts.keySet().iterator().next();
+    }
+
     /** Whether mail is delivered at all: at least one upstream account is configured. */
     public boolean delivers() {
         return !upstreamAccounts.isEmpty();

@@ -49,11 +49,13 @@ public final class UpstreamTokens implements AutoCloseable {
      * Creates and starts the caches (each fetches its first token in the background).
      *
      * @param accounts        by name, in configuration order; not empty
+     * @param fallback        the account of mailboxes no identity names ({@code RelayConfig.fallbackAccount()})
      * @param mailboxAccounts mailbox -> account name, from the identities
      * @param graphAccounts   the accounts that need Graph tokens
      * @param graphScope      the Graph scope ({@code relay.graph.scope})
      */
-    public static UpstreamTokens start(Map<String, UpstreamAccount> accounts, Map<String, String> mailboxAccounts,
+    public static UpstreamTokens start(Map<String, UpstreamAccount> accounts, String fallback,
+                                       Map<String, String> mailboxAccounts,
                                        Set<String> graphAccounts, String graphScope, Clock clock,
                                        ScheduledExecutorService timer, Duration retryDelay, RelayEvents events) {
         if (accounts.isEmpty()) {
@@ -62,7 +64,7 @@ public final class UpstreamTokens implements AutoCloseable {
         Map<String, Account> out = new LinkedHashMap<>();
         List<AutoCloseable> sources = new ArrayList<>();
         UpstreamTokens tokens = new UpstreamTokens(Collections.unmodifiableMap(out), lowerCaseKeys(mailboxAccounts),
-                fallbackName(accounts), sources);
+                fallback, sources);
         try {
             for (UpstreamAccount account : accounts.values()) {
                 TokenSources of = TokenSources.of(account, clock);
@@ -107,11 +109,6 @@ public final class UpstreamTokens implements AutoCloseable {
         return List.copyOf(accounts.values());
     }
 
-    /** The name of the account for mailboxes no identity names: "default", else the first one. */
-    static String fallbackName(Map<String, UpstreamAccount> accounts) {
-        return accounts.containsKey(dev.oauthrelay.policy.Identity.DEFAULT_ACCOUNT)
-                ? dev.oauthrelay.policy.Identity.DEFAULT_ACCOUNT : accounts.keySet().iterator().next();
-    }
 
     @Override
     public void close() {

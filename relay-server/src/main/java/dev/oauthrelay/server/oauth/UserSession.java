@@ -171,8 +171,15 @@ public final class UserSession implements AutoCloseable {
         });
     }
 
+    /**
+     * Reading the store (a file read and a decryption) runs on the session's own thread, never on
+     * the caller's, which may be an event loop or the token cache's timer.
+     */
     private CompletableFuture<AccessToken> token(String scope) {
-        Optional<TokenStore.Session> current = session();
+        return CompletableFuture.supplyAsync(this::session, executor).thenCompose(current -> token(scope, current));
+    }
+
+    private CompletableFuture<AccessToken> token(String scope, Optional<TokenStore.Session> current) {
         if (current.isEmpty()) {
             IOException problem;
             synchronized (lock) {

@@ -403,10 +403,7 @@ public final class StandInTokenEndpoint implements AutoCloseable {
         claims.put("upn", user);
         claims.put("ver", "1.0");
         claims.put("jti", UUID.randomUUID().toString());
-        byte[] signature = new byte[32];
-        random.nextBytes(signature);
-        String token = Json.base64Url("{\"typ\":\"JWT\",\"alg\":\"RS256\",\"kid\":\"stand-in\"}")
-                + "." + Json.base64Url(Json.write(claims)) + "." + Json.base64Url(signature);
+        String token = unsignedJwt(claims, random);
         issued.values().removeIf(i -> i.expires().isBefore(now));
         issued.put(token, new Issued(expires, scope, List.of(), user));
         return token;
@@ -590,10 +587,7 @@ public final class StandInTokenEndpoint implements AutoCloseable {
         claims.put("tid", tenantId);
         claims.put("ver", "1.0");
         claims.put("jti", UUID.randomUUID().toString());
-        byte[] signature = new byte[32];
-        random.nextBytes(signature);
-        String token = Json.base64Url("{\"typ\":\"JWT\",\"alg\":\"RS256\",\"kid\":\"stand-in\"}")
-                + "." + Json.base64Url(Json.write(claims)) + "." + Json.base64Url(signature);
+        String token = unsignedJwt(claims, random);
         issued.values().removeIf(i -> i.expires().isBefore(now)); // keep the demo's memory bounded
         issued.put(token, new Issued(expires, scope, roles, null));
         Map<String, Object> body = new LinkedHashMap<>();
@@ -602,6 +596,17 @@ public final class StandInTokenEndpoint implements AutoCloseable {
         body.put("ext_expires_in", lifetime.toSeconds());
         body.put("access_token", token);
         return Json.write(body);
+    }
+
+    /**
+     * A JWT-shaped token with these claims and a random third part in place of a signature: MSAL
+     * and the relay only decode tokens; the stand-ins decide validity by lookup.
+     */
+    static String unsignedJwt(Map<String, Object> claims, SecureRandom random) {
+        byte[] signature = new byte[32];
+        random.nextBytes(signature);
+        return Json.base64Url("{\"typ\":\"JWT\",\"alg\":\"RS256\",\"kid\":\"stand-in\"}")
+                + "." + Json.base64Url(Json.write(claims)) + "." + Json.base64Url(signature);
     }
 
     private void pause() {

@@ -232,10 +232,7 @@ final class StandInUserSignIn {
         claims.put("sub", oid);
         claims.put("tid", tenantId);
         claims.put("ver", "2.0");
-        byte[] signature = new byte[32];
-        random.nextBytes(signature);
-        return Json.base64Url("{\"typ\":\"JWT\",\"alg\":\"RS256\",\"kid\":\"stand-in\"}") + "."
-                + Json.base64Url(Json.write(claims)) + "." + Json.base64Url(signature);
+        return StandInTokenEndpoint.unsignedJwt(claims, random);
     }
 
     /** The one delegated resource scope among the requested ones (MSAL adds openid, profile, offline_access). */
